@@ -1,0 +1,519 @@
+/**
+ * IKNP OT extension (Ishai, Kilian, Nissim, Petrank, CRYPTO 2003), semi-honest, streamed in
+ * chunks so that any number of OTs runs in bounded memory.
+ *
+ * Roles swap with respect to the base OTs: the extension sender holds a random s ∈ {0,1}^128
+ * and the keys k_j^{s_j} (base-OT receiver); the extension receiver holds both keys k_j^0, k_j^1
+ * (base-OT sender). Per chunk of N OTs, with choice bits r:
+ *   receiver: t_j = G(k_j^0), u_j = t_j ⊕ G(k_j^1) ⊕ r, sends the 128 × N bit matrix u;
+ *   sender:   q_j = G(k_j^{s_j}) ⊕ s_j·u_j = t_j ⊕ s_j·r;
+ * after transposing, row i gives q_i = t_i ⊕ r_i·s. G is AES-128-CTR (party/prg.ts).
+ *
+ * Outputs are then derived locally (see ot/types.ts for the API):
+ * - correlated OT with global Δ = s: (q_i, q_i ⊕ Δ) and t_i, unhashed on purpose;
+ * - random OT: H(i, q_i), H(i, q_i ⊕ s) and H(i, t_i), with H the tweakable correlation-robust
+ *   hash of ot/tccr_hash.ts; the tweak is (OT index, block index) where the OT index is a
+ *   running counter of this endpoint pair, so no tweak is ever reused;
+ * - ring-correlated OT (ot/ring_correlation.ts) and chosen-message OT (y_b = M_b ⊕ H(i, q_i ⊕ b·s)).
+ *
+ * Revealed values: the u matrix (a one-time-pad of r under G(k_j^{1−s_j}), which the sender
+ * cannot compute), the ring corrections τ and the chosen-OT ciphertexts, each masked by a pad
+ * the receiver does not hold. Security: base OTs secure, AES a PRF, H tweakable correlation
+ * robust; static semi-honest adversaries. Every frame from the peer is length-checked.
+ *
+ * @module
+ */
+
+import { type Channel, ChannelError } from "../party/channel.ts";
+import { Prg } from "../party/prg.ts";
+import type {
+  OtExtensionReceiver,
+  OtExtensionSender,
+  OtWidths,
+  RandomOtReceiverOutput,
+  RandomOtSenderOutput,
+  RingCotReceiverOutput,
+} from "./types.ts";
+import { fillTweaks, TccrHash } from "./tccr_hash.ts";
+import { transpose128 } from "./transpose.ts";
+import {
+  correctionBits,
+  ringReceiverChunk,
+  ringSenderChunk,
+  validateWidths,
+} from "./ring_correlation.ts";
+
+/** Security parameter κ: base OTs and matrix height. */
+export const KAPPA = 128;
+
+/** Default OTs per chunk (one u-matrix frame of KAPPA × CHUNK bits = 1 MiB). */
+export const DEFAULT_CHUNK_OTS = 1 << 16;
+
+/** Bytes of hashed pad/message data per chunk for vector-valued OTs (bounds chunk memory). */
+const CHUNK_PAD_BYTES = 1 << 22;
+
+/** Callback for streamed random OTs on the sender: views valid only during the call. */
+export type SenderChunkHandler = (offset: number, m0: Uint8Array, m1: Uint8Array) => void;
+
+/** Callback for streamed random OTs on the receiver: views valid only during the call. */
+export type ReceiverChunkHandler = (
+  offset: number,
+  choices: Uint8Array,
+  messages: Uint8Array,
+) => void;
+
+/** Options shared by both endpoints. */
+export interface IknpOptions {
+  /** OTs per chunk: a multiple of 128 (default {@link DEFAULT_CHUNK_OTS}). Both sides must agree. */
+  chunkOts?: number;
+}
+
+function checkCount(count: number): void {
+  if (!(Number.isSafeInteger(count) && count >= 0)) {
+    throw new RangeError(`OT count ${count} is not a non-negative integer`);
+  }
+}
+
+function chunkSize(options: IknpOptions): number {
+  const chunk = options.chunkOts ?? DEFAULT_CHUNK_OTS;
+  if (!(Number.isInteger(chunk) && chunk >= 128 && chunk % 128 === 0)) {
+    throw new RangeError(`chunkOts ${chunk} must be a positive multiple of 128`);
+  }
+  return chunk;
+}
+
+/** OTs per chunk for vector outputs of `bytesPerOt` bytes: a multiple of 128, at most `max`. */
+function vectorChunk(max: number, bytesPerOt: number): number {
+  const fit = Math.floor(CHUNK_PAD_BYTES / Math.max(1, bytesPerOt) / 128) * 128;
+  return Math.max(128, Math.min(max, fit));
+}
+
+/** Columns of the bit matrix for a chunk of n OTs: n rounded up to a multiple of 128. */
+function paddedColumns(n: number): number {
+  return Math.ceil(n / 128) * 128;
+}
+
+/** A Uint8Array with a 4-byte aligned offset (copies only if needed). */
+function aligned(frame: Uint8Array): Uint8Array {
+  return frame.byteOffset % 4 === 0 ? frame : frame.slice();
+}
+
+function u32(bytes: Uint8Array): Uint32Array {
+  return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
+}
+
+/** Receives one frame of exactly `length` bytes, 4-byte aligned. */
+async function recvFrame(channel: Channel, length: number, what: string): Promise<Uint8Array> {
+  const frame = await channel.recv();
+  if (frame.length !== length) {
+    throw new ChannelError(
+      `OT extension: peer sent ${frame.length} bytes for ${what}, expected ${length}`,
+    );
+  }
+  return aligned(frame);
+}
+
+/** Hashes `rows` (n × 16 bytes) into n × blocksPerOt pads under the given tweaks. */
+function hashRows(
+  hash: TccrHash,
+  rows: Uint8Array,
+  n: number,
+  blocksPerOt: number,
+  tweaks: Uint8Array,
+): Uint8Array {
+  if (blocksPerOt === 1) return hash.hash(rows.subarray(0, n * 16), tweaks, new Uint8Array(n * 16));
+  const spread = new Uint8Array(n * blocksPerOt * 16);
+  for (let i = 0; i < n; i++) {
+    const row = rows.subarray(i * 16, i * 16 + 16);
+    for (let b = 0; b < blocksPerOt; b++) spread.set(row, (i * blocksPerOt + b) * 16);
+  }
+  return hash.hash(spread, tweaks, spread);
+}
+
+/** XORs Δ into every 16-byte row of `rows` (n rows) into `out`. */
+function xorDelta(rows: Uint8Array, n: number, delta: Uint32Array, out: Uint8Array): Uint8Array {
+  const r = u32(rows);
+  const o = u32(out);
+  const d0 = delta[0], d1 = delta[1], d2 = delta[2], d3 = delta[3];
+  for (let i = 0; i < n * 4; i += 4) {
+    o[i] = r[i] ^ d0;
+    o[i + 1] = r[i + 1] ^ d1;
+    o[i + 2] = r[i + 2] ^ d2;
+    o[i + 3] = r[i + 3] ^ d3;
+  }
+  return out;
+}
+
+/** The IKNP extension sender (base-OT receiver with choice string s = Δ). */
+export class IknpSender implements OtExtensionSender {
+  readonly delta: Uint8Array;
+  #channel: Channel;
+  #seeds: Prg[];
+  #deltaBits: Uint8Array;
+  #delta32: Uint32Array;
+  #chunk: number;
+  #hash = new TccrHash();
+  #counter = 0;
+
+  /**
+   * @param channel the channel to the peer's {@link IknpReceiver}
+   * @param delta 16 bytes: the base-OT choice bits s (bit j = base OT j's choice)
+   * @param keys 128 × 16 bytes: the base-OT keys k_j^{s_j}
+   */
+  constructor(channel: Channel, delta: Uint8Array, keys: Uint8Array, options: IknpOptions = {}) {
+    if (delta.length !== 16 || keys.length !== KAPPA * 16) {
+      throw new RangeError("IknpSender: need a 16-byte delta and 128 16-byte keys");
+    }
+    this.#channel = channel;
+    this.delta = delta.slice();
+    this.#delta32 = u32(this.delta.slice());
+    this.#deltaBits = new Uint8Array(KAPPA);
+    for (let j = 0; j < KAPPA; j++) this.#deltaBits[j] = (delta[j >> 3] >> (j & 7)) & 1;
+    this.#seeds = [];
+    for (let j = 0; j < KAPPA; j++) this.#seeds.push(new Prg(keys.subarray(j * 16, j * 16 + 16)));
+    this.#chunk = chunkSize(options);
+  }
+
+  /** Receives one chunk's u matrix and returns the rows q_i (columns × 16 bytes). */
+  async #extend(n: number): Promise<Uint8Array> {
+    const columns = paddedColumns(n);
+    const rowBytes = columns >>> 3;
+    const u = u32(await recvFrame(this.#channel, KAPPA * rowBytes, "IKNP u matrix"));
+    const q = new Uint8Array(KAPPA * rowBytes);
+    const q32 = u32(q);
+    const rowWords = rowBytes >>> 2;
+    for (let j = 0; j < KAPPA; j++) {
+      this.#seeds[j].fill(q.subarray(j * rowBytes, (j + 1) * rowBytes));
+      if (this.#deltaBits[j]) {
+        const base = j * rowWords;
+        for (let w = base; w < base + rowWords; w++) q32[w] ^= u[w];
+      }
+    }
+    const rows = new Uint32Array(columns * 4);
+    transpose128(q32, columns, rows);
+    return new Uint8Array(rows.buffer);
+  }
+
+  /** Runs `body` per chunk of at most `maxChunk` OTs with the chunk's q rows. */
+  async #chunks(
+    count: number,
+    maxChunk: number,
+    body: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => Promise<void> | void,
+  ): Promise<void> {
+    checkCount(count);
+    for (let offset = 0; offset < count; offset += maxChunk) {
+      const n = Math.min(maxChunk, count - offset);
+      const rows = await this.#extend(n);
+      const firstIndex = this.#counter;
+      this.#counter += n;
+      await body(offset, n, rows, firstIndex);
+    }
+  }
+
+  /** Streams `count` random OTs chunk by chunk to `onChunk` (bounded memory for any count). */
+  async randomOtStream(count: number, onChunk: SenderChunkHandler): Promise<void> {
+    let tweaks = new Uint8Array(0);
+    let flipped = new Uint8Array(0);
+    await this.#chunks(count, this.#chunk, (offset, n, rows, firstIndex) => {
+      if (tweaks.length !== n * 16) {
+        tweaks = new Uint8Array(n * 16);
+        flipped = new Uint8Array(n * 16);
+      }
+      fillTweaks(tweaks, firstIndex, n, 1);
+      xorDelta(rows, n, this.#delta32, flipped);
+      const m1 = this.#hash.hash(flipped, tweaks, new Uint8Array(n * 16));
+      const m0 = this.#hash.hash(rows.subarray(0, n * 16), tweaks, new Uint8Array(n * 16));
+      onChunk(offset, m0, m1);
+    });
+  }
+
+  async randomOt(count: number): Promise<RandomOtSenderOutput> {
+    checkCount(count);
+    const m0 = new Uint8Array(count * 16);
+    const m1 = new Uint8Array(count * 16);
+    await this.randomOtStream(count, (offset, c0, c1) => {
+      m0.set(c0, offset * 16);
+      m1.set(c1, offset * 16);
+    });
+    return { m0, m1 };
+  }
+
+  async correlatedOt(count: number): Promise<Uint8Array> {
+    checkCount(count);
+    const m0 = new Uint8Array(count * 16);
+    await this.#chunks(count, this.#chunk, (offset, n, rows) => {
+      m0.set(rows.subarray(0, n * 16), offset * 16);
+    });
+    return m0;
+  }
+
+  async correlatedOtRing(
+    correlations: BigUint64Array,
+    vectorLength: number,
+    widths: OtWidths,
+  ): Promise<BigUint64Array> {
+    if (!(Number.isInteger(vectorLength) && vectorLength >= 1)) {
+      throw new RangeError(`vectorLength ${vectorLength} must be a positive integer`);
+    }
+    if (correlations.length % vectorLength !== 0) {
+      throw new RangeError("correlations length is not a multiple of vectorLength");
+    }
+    const count = correlations.length / vectorLength;
+    validateWidths(widths, count);
+    const out = new BigUint64Array(count * vectorLength);
+    const out32 = new Uint32Array(out.buffer);
+    const corr32 = new Uint32Array(
+      correlations.buffer,
+      correlations.byteOffset,
+      count * vectorLength * 2,
+    );
+    const blocksPerOt = Math.ceil(vectorLength / 2);
+    const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    await this.#chunks(count, maxChunk, async (offset, n, rows, firstIndex) => {
+      const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
+      const pad0 = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+      const flipped = xorDelta(rows, n, this.#delta32, new Uint8Array(n * 16));
+      const pad1 = hashRows(this.#hash, flipped, n, blocksPerOt, tweaks);
+      const start = offset * vectorLength * 2;
+      const packed = ringSenderChunk(
+        u32(pad0),
+        u32(pad1),
+        blocksPerOt * 2,
+        corr32.subarray(start),
+        out32.subarray(start),
+        n,
+        vectorLength,
+        widths,
+        offset,
+      );
+      const bytes = Math.ceil(correctionBits(widths, offset, n, vectorLength) / 8);
+      this.#channel.send(new Uint8Array(packed.buffer, 0, bytes));
+      await this.#channel.flush();
+    });
+    return out;
+  }
+
+  async chosenOt(m0: Uint8Array, m1: Uint8Array, messageBytes: number): Promise<void> {
+    if (!(Number.isInteger(messageBytes) && messageBytes >= 1)) {
+      throw new RangeError(`messageBytes ${messageBytes} must be a positive integer`);
+    }
+    if (m0.length !== m1.length || m0.length % messageBytes !== 0) {
+      throw new RangeError("chosenOt: m0 and m1 must be equal multiples of messageBytes");
+    }
+    const count = m0.length / messageBytes;
+    const blocksPerOt = Math.ceil(messageBytes / 16);
+    const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    await this.#chunks(count, maxChunk, async (offset, n, rows, firstIndex) => {
+      const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
+      const pad0 = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+      const flipped = xorDelta(rows, n, this.#delta32, new Uint8Array(n * 16));
+      const pad1 = hashRows(this.#hash, flipped, n, blocksPerOt, tweaks);
+      const frame = new Uint8Array(2 * n * messageBytes);
+      const padStride = blocksPerOt * 16;
+      const half = n * messageBytes;
+      for (let i = 0; i < n; i++) {
+        const src = (offset + i) * messageBytes;
+        const dst = i * messageBytes;
+        const p = i * padStride;
+        for (let b = 0; b < messageBytes; b++) {
+          frame[dst + b] = m0[src + b] ^ pad0[p + b];
+          frame[half + dst + b] = m1[src + b] ^ pad1[p + b];
+        }
+      }
+      this.#channel.send(frame);
+      await this.#channel.flush();
+    });
+  }
+}
+
+/** The IKNP extension receiver (base-OT sender holding both keys of every base OT). */
+export class IknpReceiver implements OtExtensionReceiver {
+  #channel: Channel;
+  #prg: Prg;
+  #seeds0: Prg[] = [];
+  #seeds1: Prg[] = [];
+  #chunk: number;
+  #hash = new TccrHash();
+  #counter = 0;
+
+  /**
+   * @param channel the channel to the peer's {@link IknpSender}
+   * @param prg this party's private PRG (draws random choice bits)
+   * @param keys0 128 × 16 bytes: base-OT keys k_j^0
+   * @param keys1 128 × 16 bytes: base-OT keys k_j^1
+   */
+  constructor(
+    channel: Channel,
+    prg: Prg,
+    keys0: Uint8Array,
+    keys1: Uint8Array,
+    options: IknpOptions = {},
+  ) {
+    if (keys0.length !== KAPPA * 16 || keys1.length !== KAPPA * 16) {
+      throw new RangeError("IknpReceiver: need 128 16-byte keys of each kind");
+    }
+    this.#channel = channel;
+    this.#prg = prg;
+    for (let j = 0; j < KAPPA; j++) {
+      this.#seeds0.push(new Prg(keys0.subarray(j * 16, j * 16 + 16)));
+      this.#seeds1.push(new Prg(keys1.subarray(j * 16, j * 16 + 16)));
+    }
+    this.#chunk = chunkSize(options);
+  }
+
+  /** Sends one chunk's u matrix for `choices` (chunk bits from bit 0) and returns rows t_i. */
+  #extend(n: number, choices: Uint8Array): Uint8Array {
+    const columns = paddedColumns(n);
+    const rowBytes = columns >>> 3;
+    const rowWords = rowBytes >>> 2;
+    const r = new Uint32Array(rowWords);
+    new Uint8Array(r.buffer).set(choices.subarray(0, Math.ceil(n / 8)));
+    const t = new Uint8Array(KAPPA * rowBytes);
+    const u = new Uint8Array(KAPPA * rowBytes);
+    const t32 = u32(t);
+    const u32v = u32(u);
+    for (let j = 0; j < KAPPA; j++) {
+      const row = [j * rowBytes, (j + 1) * rowBytes] as const;
+      this.#seeds0[j].fill(t.subarray(...row));
+      this.#seeds1[j].fill(u.subarray(...row));
+      const base = j * rowWords;
+      for (let w = 0; w < rowWords; w++) u32v[base + w] ^= t32[base + w] ^ r[w];
+    }
+    this.#channel.send(u);
+    const rows = new Uint32Array(columns * 4);
+    transpose128(t32, columns, rows);
+    return new Uint8Array(rows.buffer);
+  }
+
+  /** Resolves the choice bits: validates given ones, or draws fresh random ones. */
+  #choices(count: number, choices: Uint8Array | undefined): Uint8Array {
+    checkCount(count);
+    const bytes = Math.ceil(count / 8);
+    if (choices !== undefined) {
+      if (choices.length < bytes) {
+        throw new RangeError(`choices has ${choices.length} bytes, need ${bytes} for ${count} OTs`);
+      }
+      return choices;
+    }
+    const drawn = this.#prg.bytes(bytes);
+    if (count % 8 !== 0) drawn[bytes - 1] &= (1 << (count % 8)) - 1;
+    return drawn;
+  }
+
+  /** Runs `body` per chunk with the chunk's t rows; chunks are pipelined one frame ahead. */
+  async #chunks(
+    count: number,
+    choices: Uint8Array,
+    maxChunk: number,
+    body: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => Promise<void> | void,
+  ): Promise<void> {
+    let inFlight: Promise<void> = Promise.resolve();
+    for (let offset = 0; offset < count; offset += maxChunk) {
+      const n = Math.min(maxChunk, count - offset);
+      await inFlight; // at most one u matrix queued: bounded memory, overlap of compute and I/O
+      const rows = this.#extend(n, choices.subarray(offset >>> 3));
+      inFlight = this.#channel.flush();
+      const firstIndex = this.#counter;
+      this.#counter += n;
+      await body(offset, n, rows, firstIndex);
+    }
+    await inFlight;
+  }
+
+  /** Streams `count` random OTs chunk by chunk to `onChunk`; returns the choice bits used. */
+  async randomOtStream(
+    count: number,
+    choices: Uint8Array | undefined,
+    onChunk: ReceiverChunkHandler,
+  ): Promise<Uint8Array> {
+    const bits = this.#choices(count, choices);
+    let tweaks = new Uint8Array(0);
+    await this.#chunks(count, bits, this.#chunk, (offset, n, rows, firstIndex) => {
+      if (tweaks.length !== n * 16) tweaks = new Uint8Array(n * 16);
+      fillTweaks(tweaks, firstIndex, n, 1);
+      const messages = this.#hash.hash(rows.subarray(0, n * 16), tweaks, new Uint8Array(n * 16));
+      onChunk(offset, bits.subarray(offset >>> 3, (offset + n + 7) >>> 3), messages);
+    });
+    return bits;
+  }
+
+  async randomOt(count: number, choices?: Uint8Array): Promise<RandomOtReceiverOutput> {
+    checkCount(count);
+    const messages = new Uint8Array(count * 16);
+    const bits = await this.randomOtStream(count, choices, (offset, _c, chunk) => {
+      messages.set(chunk, offset * 16);
+    });
+    return { choices: bits, messages };
+  }
+
+  async correlatedOt(count: number, choices?: Uint8Array): Promise<RandomOtReceiverOutput> {
+    const bits = this.#choices(count, choices);
+    const messages = new Uint8Array(count * 16);
+    await this.#chunks(count, bits, this.#chunk, (offset, n, rows) => {
+      messages.set(rows.subarray(0, n * 16), offset * 16);
+    });
+    return { choices: bits, messages };
+  }
+
+  async correlatedOtRing(
+    count: number,
+    vectorLength: number,
+    widths: OtWidths,
+    choices?: Uint8Array,
+  ): Promise<RingCotReceiverOutput> {
+    if (!(Number.isInteger(vectorLength) && vectorLength >= 1)) {
+      throw new RangeError(`vectorLength ${vectorLength} must be a positive integer`);
+    }
+    const bits = this.#choices(count, choices);
+    validateWidths(widths, count);
+    const values = new BigUint64Array(count * vectorLength);
+    const values32 = new Uint32Array(values.buffer);
+    const blocksPerOt = Math.ceil(vectorLength / 2);
+    const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    await this.#chunks(count, bits, maxChunk, async (offset, n, rows, firstIndex) => {
+      const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
+      const pad = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+      const bitCount = correctionBits(widths, offset, n, vectorLength);
+      const frame = await recvFrame(this.#channel, Math.ceil(bitCount / 8), "ring-OT corrections");
+      const packed = new Uint32Array(Math.ceil(bitCount / 32) + 1);
+      new Uint8Array(packed.buffer).set(frame);
+      ringReceiverChunk(
+        u32(pad),
+        blocksPerOt * 2,
+        packed,
+        bits.subarray(offset >>> 3),
+        values32.subarray(offset * vectorLength * 2),
+        n,
+        vectorLength,
+        widths,
+        offset,
+      );
+    });
+    return { choices: bits, values };
+  }
+
+  async chosenOt(choices: Uint8Array, count: number, messageBytes: number): Promise<Uint8Array> {
+    if (!(Number.isInteger(messageBytes) && messageBytes >= 1)) {
+      throw new RangeError(`messageBytes ${messageBytes} must be a positive integer`);
+    }
+    const bits = this.#choices(count, choices);
+    const out = new Uint8Array(count * messageBytes);
+    const blocksPerOt = Math.ceil(messageBytes / 16);
+    const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    await this.#chunks(count, bits, maxChunk, async (offset, n, rows, firstIndex) => {
+      const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
+      const pad = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+      const frame = await recvFrame(this.#channel, 2 * n * messageBytes, "chosen-OT ciphertexts");
+      const half = n * messageBytes;
+      const padStride = blocksPerOt * 16;
+      for (let i = 0; i < n; i++) {
+        const choice = (bits[(offset + i) >>> 3] >>> ((offset + i) & 7)) & 1;
+        const src = choice * half + i * messageBytes;
+        const dst = (offset + i) * messageBytes;
+        const p = i * padStride;
+        for (let b = 0; b < messageBytes; b++) out[dst + b] = frame[src + b] ^ pad[p + b];
+      }
+    });
+    return out;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Oblivious transfer: Chou–Orlandi base OTs on ristretto255 and IKNP extension with random,
+ * correlated (global Δ and ring), and chosen-message OTs. Start with {@link setupOtEndpoints}.
+ *
+ * @module
+ */
+
+export { type IknpEndpoints, setupOtEndpoints } from "./setup.ts";
+export {
+  DEFAULT_CHUNK_OTS,
+  type IknpOptions,
+  IknpReceiver,
+  IknpSender,
+  KAPPA,
+  type ReceiverChunkHandler,
+  type SenderChunkHandler,
+} from "./iknp.ts";
+export {
+  BASE_OT_KEY_BYTES,
+  BaseOtError,
+  baseOtReceive,
+  type BaseOtReceiverResult,
+  baseOtSenderFinish,
+  type BaseOtSenderResult,
+  baseOtSenderStart,
+  type BaseOtSenderState,
+  decodePeerPoint,
+  POINT_BYTES,
+} from "./base_ot.ts";
+export { fillTweaks, FixedKeyAes, TccrHash } from "./tccr_hash.ts";
+export { transpose128 } from "./transpose.ts";
+export type {
+  OtEndpoints,
+  OtExtensionReceiver,
+  OtExtensionSender,
+  OtWidths,
+  RandomOtReceiverOutput,
+  RandomOtSenderOutput,
+  RingCotReceiverOutput,
+} from "./types.ts";
