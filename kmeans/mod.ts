@@ -1,0 +1,31 @@
+/**
+ * k-means: the plaintext reference (float64 and fixed point), initialisation, and plots.
+ * The plot functions load vega lazily, so importing this module stays light.
+ *
+ * @module
+ */
+
+export { assignFloat64, gatherRows, kmeans, kmeansFloat64, updateFloat64 } from "./plain.ts";
+export type { Matrix } from "./plain.ts";
+export {
+  decodeFixedPoint,
+  encodeFixedPoint,
+  fixedPointDistances,
+  fixedPointLloydStep,
+  kmeansFixed,
+  toleranceThreshold,
+} from "./fixed_reference.ts";
+export type { FixedStepResult, FixedVector } from "./fixed_reference.ts";
+export { chooseInitialRows, formatInit, INIT_SYNTAX, initSeed, parseInit } from "./init.ts";
+export type { InitMethod } from "./init.ts";
+export {
+  clusterSizes,
+  DEFAULT_FRAC_BITS,
+  DEFAULT_MAX_ITER,
+  DEFAULT_TOL,
+  MAX_FRAC_BITS,
+  resolveOptions,
+} from "./options.ts";
+export type { KMeansOptions, KMeansResult, ResolvedKMeansOptions } from "./options.ts";
+export { elbowPlotSvg, MAX_PLOT_POINTS, renderVegaLiteSvg, scatterPlotSvg } from "./plot.ts";
+export type { ScatterPlotInput } from "./plot.ts";
