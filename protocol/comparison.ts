@@ -22,7 +22,8 @@
  * Cost per comparison (IKNP random OT = 16 bytes of traffic each), l' = l − 1, q digits:
  *   random OTs: l' (P1 → P0 direction of the leaf) + 2(q − 1) (triples, one each way)
  *   bytes: 16 (l' + 2(q − 1)) + 4 q·max(1, 2^(m−4)) (tables) + ≈ 3(q − 1)/4 (AND openings)
- *   rounds: 1 (OTs and tables) + ceil(log2 q) (the AND tree), per batch of up to `batch` values.
+ *   rounds: 1 (OTs and tables) + ceil(log2 q) (the AND tree), per batch of up to `batch` values
+ *   (see {@link comparisonRounds} for the exact per-party count).
  * With the default m = 5: l = 40 → q = 8, 53 OTs, ≈ 0.92 KB, 4 rounds; l = 64 → q = 13, 87 OTs,
  * ≈ 1.5 KB, 5 rounds. (m = 4 or 6 measured slightly worse; see bench/compare.ts.) The carry-
  * lookahead alternative needs one OT per bit for the generate bits plus about two AND triples per
@@ -55,10 +56,20 @@ export interface ComparisonOptions {
   batch?: number;
 }
 
-/** Rounds (as counted by ChannelStats, per party) of one batch: 1 + ceil(log2 q). */
-export function comparisonRounds(bits: number, digitBits = DEFAULT_DIGIT_BITS): number {
-  const q = Math.ceil((bits - 1) / digitBits);
-  return 1 + Math.ceil(Math.log2(q));
+/**
+ * Rounds of one batch as counted by ChannelStats for `role`: the AND tree has
+ * L = ceil(log2 q) levels; party 1 counts 1 + L (its OT-extension frame, then one opening per
+ * level), party 0 counts max(1, L) because its table frame and its first AND opening leave
+ * together, without waiting for the peer. End to end the batch takes 1.5 + L round trips.
+ */
+export function comparisonRounds(
+  bits: number,
+  digitBits = DEFAULT_DIGIT_BITS,
+  role: 0 | 1 = 1,
+): number {
+  checkBits(bits);
+  const levels = Math.ceil(Math.log2(Math.ceil((bits - 1) / digitBits)));
+  return role === 1 ? 1 + levels : Math.max(1, levels);
 }
 
 function checkBits(bits: number): void {

@@ -71,8 +71,40 @@ Deno.test("signBits of an empty vector is empty", async () => {
   equal(s0.length + s1.length, 0);
 });
 
-Deno.test("comparisonRounds is 1 + ceil(log2(digits))", () => {
-  equal(comparisonRounds(40, 5), 4); // 39 bits -> 8 digits -> 3 levels
-  equal(comparisonRounds(64, 5), 5); // 63 bits -> 13 digits -> 4 levels
-  equal(comparisonRounds(2, 5), 1); // a single digit needs no AND
+Deno.test("comparisonRounds counts the OT flight plus one round per AND-tree level", () => {
+  equal(comparisonRounds(40, 5, 1), 4); // 39 bits -> 8 digits -> 3 levels
+  equal(comparisonRounds(40, 5, 0), 3);
+  equal(comparisonRounds(64, 5, 1), 5); // 63 bits -> 13 digits -> 4 levels
+  equal(comparisonRounds(2, 5, 1), 1); // a single digit needs no AND
+  equal(comparisonRounds(2, 5, 0), 1);
 });
+
+Deno.test("a single-digit comparison takes the stated rounds", async () => {
+  const values = [0n, 1n, -1n, 2n, -3n, 3n, -4n];
+  const [x0, x1] = shareValues(values, new TestRandom(9));
+  const [c0, c1] = await comparePair(8);
+  const before = [c0.channel.stats.total.rounds, c1.channel.stats.total.rounds];
+  const [s0, s1] = await Promise.all([signBits(c0, x0, 3), signBits(c1, x1, 3)]);
+  deepEqual(
+    [c0.channel.stats.total.rounds - before[0], c1.channel.stats.total.rounds - before[1]],
+    [comparisonRounds(3, 5, 0), comparisonRounds(3, 5, 1)],
+  );
+  deepEqual(openBitShares(s0, s1, values.length), values.map((v) => (v < 0n ? 1 : 0)));
+});
+
+for (const bits of [40, 64]) {
+  Deno.test(`one ${bits}-bit comparison batch takes exactly comparisonRounds rounds`, async () => {
+    const rng = new TestRandom(bits + 1000);
+    const values = edgeAndRandom(bits, rng, 500);
+    const [x0, x1] = shareValues(values, rng);
+    const [c0, c1] = await comparePair(6);
+    const before = [c0.channel.stats.total.rounds, c1.channel.stats.total.rounds];
+    const [s0, s1] = await Promise.all([signBits(c0, x0, bits), signBits(c1, x1, bits)]);
+    const rounds = [
+      c0.channel.stats.total.rounds - before[0],
+      c1.channel.stats.total.rounds - before[1],
+    ];
+    deepEqual(rounds, [comparisonRounds(bits, 5, 0), comparisonRounds(bits, 5, 1)]);
+    deepEqual(openBitShares(s0, s1, values.length), values.map((v) => (v < 0n ? 1 : 0)));
+  });
+}

@@ -6,11 +6,11 @@
  */
 
 import type { MpcContext } from "../protocol/context.ts";
-import { idealContextPair } from "./compare_ideal_ot.ts";
+import { memoryContextPair } from "./support.ts";
 
-/** A connected pair of contexts for the comparison tests. */
+/** A connected pair of contexts (real OT extension, in-memory channel) for the tests. */
 export function comparePair(seed = 1): Promise<[MpcContext, MpcContext]> {
-  return Promise.resolve(idealContextPair(seed));
+  return memoryContextPair(seed);
 }
 
 /** Deterministic test randomness (xorshift), so failures reproduce. */
