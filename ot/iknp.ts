@@ -102,6 +102,25 @@ function u32(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
 }
 
+/** Words per row of the column-form matrix. */
+function rowWords(columns: number): number {
+  return columns >>> 5;
+}
+
+/** Reusable per-endpoint buffers (the matrices of one chunk), grown on demand. */
+class Scratch {
+  #buffers: Uint32Array[] = [];
+
+  /** Buffer `slot` with at least `words` words (contents unspecified). */
+  get(slot: number, words: number): Uint32Array {
+    const current = this.#buffers[slot];
+    if (current && current.length >= words) return current;
+    const fresh = new Uint32Array(words);
+    this.#buffers[slot] = fresh;
+    return fresh;
+  }
+}
+
 /** Receives one frame of exactly `length` bytes, 4-byte aligned. */
 async function recvFrame(channel: Channel, length: number, what: string): Promise<Uint8Array> {
   const frame = await channel.recv();
@@ -154,6 +173,7 @@ export class IknpSender implements OtExtensionSender {
   #chunk: number;
   #hash = new TccrHash();
   #counter = 0;
+  #scratch = new Scratch();
 
   /**
    * @param channel the channel to the peer's {@link IknpReceiver}
@@ -179,19 +199,19 @@ export class IknpSender implements OtExtensionSender {
     const columns = paddedColumns(n);
     const rowBytes = columns >>> 3;
     const u = u32(await recvFrame(this.#channel, KAPPA * rowBytes, "IKNP u matrix"));
-    const q = new Uint8Array(KAPPA * rowBytes);
-    const q32 = u32(q);
-    const rowWords = rowBytes >>> 2;
+    const q32 = this.#scratch.get(0, KAPPA * rowWords(columns));
+    const q = new Uint8Array(q32.buffer, 0, KAPPA * rowBytes);
+    const words = rowWords(columns);
     for (let j = 0; j < KAPPA; j++) {
       this.#seeds[j].fill(q.subarray(j * rowBytes, (j + 1) * rowBytes));
       if (this.#deltaBits[j]) {
-        const base = j * rowWords;
-        for (let w = base; w < base + rowWords; w++) q32[w] ^= u[w];
+        const base = j * words;
+        for (let w = base; w < base + words; w++) q32[w] ^= u[w];
       }
     }
-    const rows = new Uint32Array(columns * 4);
+    const rows = this.#scratch.get(1, columns * 4);
     transpose128(q32, columns, rows);
-    return new Uint8Array(rows.buffer);
+    return new Uint8Array(rows.buffer, 0, columns * 16);
   }
 
   /** Runs `body` per chunk of at most `maxChunk` OTs with the chunk's q rows. */
@@ -335,6 +355,7 @@ export class IknpReceiver implements OtExtensionReceiver {
   #chunk: number;
   #hash = new TccrHash();
   #counter = 0;
+  #scratch = new Scratch();
 
   /**
    * @param channel the channel to the peer's {@link IknpSender}
@@ -361,28 +382,30 @@ export class IknpReceiver implements OtExtensionReceiver {
     this.#chunk = chunkSize(options);
   }
 
-  /** Sends one chunk's u matrix for `choices` (chunk bits from bit 0) and returns rows t_i. */
-  #extend(n: number, choices: Uint8Array): Uint8Array {
+  /**
+   * Computes one chunk's u matrix for `choices` (chunk bits from bit 0) and the rows t_i
+   * (columns × 16 bytes, a scratch buffer valid until the next call).
+   */
+  #extend(n: number, choices: Uint8Array): { u: Uint8Array; rows: Uint8Array } {
     const columns = paddedColumns(n);
     const rowBytes = columns >>> 3;
-    const rowWords = rowBytes >>> 2;
-    const r = new Uint32Array(rowWords);
+    const words = rowWords(columns);
+    const r = new Uint32Array(words);
     new Uint8Array(r.buffer).set(choices.subarray(0, Math.ceil(n / 8)));
-    const t = new Uint8Array(KAPPA * rowBytes);
-    const u = new Uint8Array(KAPPA * rowBytes);
-    const t32 = u32(t);
+    const t32 = this.#scratch.get(0, KAPPA * words);
+    const t = new Uint8Array(t32.buffer, 0, KAPPA * rowBytes);
+    const u = new Uint8Array(KAPPA * rowBytes); // fresh: the channel takes ownership
     const u32v = u32(u);
     for (let j = 0; j < KAPPA; j++) {
       const row = [j * rowBytes, (j + 1) * rowBytes] as const;
       this.#seeds0[j].fill(t.subarray(...row));
       this.#seeds1[j].fill(u.subarray(...row));
-      const base = j * rowWords;
-      for (let w = 0; w < rowWords; w++) u32v[base + w] ^= t32[base + w] ^ r[w];
+      const base = j * words;
+      for (let w = 0; w < words; w++) u32v[base + w] ^= t32[base + w] ^ r[w];
     }
-    this.#channel.send(u);
-    const rows = new Uint32Array(columns * 4);
+    const rows = this.#scratch.get(1, columns * 4);
     transpose128(t32, columns, rows);
-    return new Uint8Array(rows.buffer);
+    return { u, rows: new Uint8Array(rows.buffer, 0, columns * 16) };
   }
 
   /** Resolves the choice bits: validates given ones, or draws fresh random ones. */
@@ -410,8 +433,11 @@ export class IknpReceiver implements OtExtensionReceiver {
     let inFlight: Promise<void> = Promise.resolve();
     for (let offset = 0; offset < count; offset += maxChunk) {
       const n = Math.min(maxChunk, count - offset);
-      await inFlight; // at most one u matrix queued: bounded memory, overlap of compute and I/O
-      const rows = this.#extend(n, choices.subarray(offset >>> 3));
+      const { u, rows } = this.#extend(n, choices.subarray(offset >>> 3));
+      // At most one u matrix queued besides this one: bounded memory, and the previous write
+      // overlapped with computing this chunk.
+      await inFlight;
+      this.#channel.send(u);
       inFlight = this.#channel.flush();
       const firstIndex = this.#counter;
       this.#counter += n;
