@@ -35,6 +35,18 @@ const POWERS_OF_TWO: BigUint64Array = (() => {
   return p;
 })();
 
+/** −2^j mod 2^64 for j < 64 (the sender's output is minus the sum of its messages). */
+const NEGATED_POWERS_OF_TWO: BigUint64Array = POWERS_OF_TWO.map((p) => -p);
+
+/** Masks of the low and high 32-bit words of a value reduced to width 64 − j. */
+const LOW_MASKS = new Uint32Array(64);
+const HIGH_MASKS = new Uint32Array(64);
+for (let j = 0; j < 64; j++) {
+  const width = 64 - j;
+  LOW_MASKS[j] = width >= 32 ? 0xffffffff : 2 ** width - 1;
+  HIGH_MASKS[j] = width > 32 ? 2 ** (width - 32) - 1 : 0;
+}
+
 const widthPatterns = new Map<number, Uint8Array>();
 
 /** Widths 64, 63, ..., 1 repeated for `scalars` scalars (cached: calls repeat the same shape). */
@@ -98,10 +110,18 @@ function fillCorrelations(
   let o = 0;
   for (let t = 0; t < scalars; t++) {
     const base = ((t0 + t) * vectorLength + v0) * 2;
+    if (slice === 1) {
+      const lo = vectors32[base];
+      const hi = vectors32[base + 1];
+      for (let j = 0; j < 64; j++) {
+        out32[o++] = lo & LOW_MASKS[j];
+        out32[o++] = hi & HIGH_MASKS[j];
+      }
+      continue;
+    }
     for (let j = 0; j < 64; j++) {
-      const width = 64 - j;
-      const loMask = width >= 32 ? 0xffffffff : (2 ** width - 1) >>> 0;
-      const hiMask = width >= 64 ? 0xffffffff : width > 32 ? (2 ** (width - 32) - 1) >>> 0 : 0;
+      const loMask = LOW_MASKS[j];
+      const hiMask = HIGH_MASKS[j];
       for (let v = 0; v < slice; v++) {
         out32[o++] = vectors32[base + 2 * v] & loMask;
         out32[o++] = vectors32[base + 2 * v + 1] & hiMask;
@@ -126,7 +146,7 @@ function accumulate(
     const base = (t0 + t) * vectorLength + v0;
     const otBase = t * 64 * slice;
     for (let j = 0; j < 64; j++) {
-      const scale = negate ? BigInt.asUintN(64, -POWERS_OF_TWO[j]) : POWERS_OF_TWO[j];
+      const scale = negate ? NEGATED_POWERS_OF_TWO[j] : POWERS_OF_TWO[j];
       const row = otBase + j * slice;
       for (let v = 0; v < slice; v++) result[base + v] += values[row + v] * scale;
     }
