@@ -16,12 +16,12 @@
  * remainder R (invariant R < D·2^(m(p+1)) at digit position p); for each digit, from the top,
  * compute all 2^m − 1 bits G_v = [R ≥ v·D·2^(mp)] in ONE batched comparison (R − v·D·2^(mp)
  * is linear in the shares), the digit is Σ_v G_v (after B2A), and R ← R − digit·D·2^(mp)
- * (one Beaver product when D is shared, local when D is public). The quotient is
- * Σ_p digit_p·2^(mp). Per digit: one comparison batch, one B2A, one multiplication.
+ (a bit × (D, 1) product when D is shared, a B2A when D is public). The quotient is
+ * Σ_p digit_p·2^(mp). Per digit: one comparison batch and one bit-product batch.
  * If D = 0 (an empty cluster, handled by the caller's mux) every G_v is 1 and the output is
  * meaningless but the protocol still runs the same steps.
  *
- * Security (semi-honest): only comparison, B2A and Beaver sub-protocols are used; each
+ * Security (semi-honest): only comparison and bit-product sub-protocols are used; each
  * outputs fresh shares; nothing is opened here.
  *
  * @module
@@ -43,9 +43,14 @@ export interface DivisionBounds {
   digitBits?: number;
 }
 
-/** Bits of the signed comparison inputs the division needs (for bound checks by callers). */
+/**
+ * Bits of the signed comparison inputs: every R − v·D·2^(mp) lies in (−D·2^(m·digits),
+ * D·2^(m·digits)), with m·digits ≥ Q the quotient bits rounded up to whole digits.
+ */
 export function divisionComparisonBits(bounds: DivisionBounds): number {
-  return bounds.quotientBits + Math.ceil(Math.log2(bounds.maxDivisor + 1)) + 2;
+  const m = bounds.digitBits ?? DEFAULT_DIGIT_BITS;
+  const digitsBits = Math.ceil(bounds.quotientBits / m) * m;
+  return digitsBits + Math.ceil(Math.log2(bounds.maxDivisor + 1)) + 2;
 }
 
 /**
@@ -74,7 +79,9 @@ export async function secureDivide(
   const radixMinusOne = (1 << m) - 1;
   // Divisor expanded per numerator, so every step is elementwise.
   const divisor = new BigUint64Array(total);
-  for (let g = 0; g < groups; g++) divisor.fill(divisors[g], g * groupLength, (g + 1) * groupLength);
+  for (let g = 0; g < groups; g++) {
+    divisor.fill(divisors[g], g * groupLength, (g + 1) * groupLength);
+  }
   const remainder = numerators.slice();
   const quotient = new BigUint64Array(total);
   const candidates = new BigUint64Array(total * radixMinusOne);
@@ -93,21 +100,40 @@ export async function secureDivide(
         for (let i = 0; i < total; i++) candidates[base + i] = remainder[i] - factor * divisor[i];
       }
     }
-    const negative = await ops.isNegativeArithmetic(ctx, candidates, bits);
-    // digit = Σ_v G_v = (2^m − 1) − Σ_v [candidate_v < 0].
+    const negativeBits = await ops.signBits(ctx, candidates, bits);
+    // digit = Σ_v G_v = (2^m − 1) − Σ_v [candidate_v < 0], and digit·D likewise. With a shared
+    // D one bit × (D, 1) product per candidate gives both; with a public D a B2A suffices.
+    const count = total * radixMinusOne;
     const digit = new BigUint64Array(total);
+    const taken = new BigUint64Array(total);
     const offset = ctx.role === 0 ? BigInt(radixMinusOne) : 0n;
-    for (let i = 0; i < total; i++) {
-      let s = offset;
-      for (let v = 0; v < radixMinusOne; v++) s -= negative[v * total + i];
-      digit[i] = s;
-    }
-    let taken: BigUint64Array;
     if (publicDivisors) {
-      taken = new BigUint64Array(total);
-      for (let i = 0; i < total; i++) taken[i] = digit[i] * divisor[i];
+      const negative = await ops.toArithmetic(ctx, negativeBits, count);
+      for (let i = 0; i < total; i++) {
+        let s = offset;
+        for (let v = 0; v < radixMinusOne; v++) s -= negative[v * total + i];
+        digit[i] = s;
+        taken[i] = s * divisor[i];
+      }
     } else {
-      taken = await ops.multiply(ctx, digit, divisor);
+      const pairs = new BigUint64Array(count * 2);
+      for (let v = 0; v < radixMinusOne; v++) {
+        for (let i = 0; i < total; i++) {
+          pairs[2 * (v * total + i)] = divisor[i];
+          pairs[2 * (v * total + i) + 1] = ctx.role === 0 ? 1n : 0n;
+        }
+      }
+      const products = await ops.bitTimesShared(ctx, negativeBits, count, pairs, 2);
+      for (let i = 0; i < total; i++) {
+        let s = offset;
+        let t = BigInt(radixMinusOne) * divisor[i];
+        for (let v = 0; v < radixMinusOne; v++) {
+          t -= products[2 * (v * total + i)];
+          s -= products[2 * (v * total + i) + 1];
+        }
+        digit[i] = s;
+        taken[i] = t;
+      }
     }
     for (let i = 0; i < total; i++) {
       remainder[i] -= taken[i] * shift;
