@@ -13,7 +13,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { runMain, UserError } from "./errors.ts";
-import { checkRowsForK, loadCsv } from "../data/mod.ts";
+import { checkRowsForK, loadCsv, splitCsvLine } from "../data/mod.ts";
 import {
   DEFAULT_FRAC_BITS,
   DEFAULT_TOL,
@@ -47,6 +47,7 @@ ${USAGE}
 
   --data FILE         CSV with a header row (default: data/Mall_Customers.csv)
   --features a,b,...  feature columns by header name or 0-based index
+                      (CSV syntax: quote a name that contains a comma)
                       (default data: "${DEFAULT_FEATURES.join('","')}";
                       other data: every column except --id)
   --id COL            identifier column, excluded from the default features
@@ -78,7 +79,7 @@ function parseCount(flag: string, text: string | undefined, fallback: number, mi
 }
 
 function splitList(text: string): string[] {
-  const items = text.split(",").map((s) => s.trim());
+  const items = splitCsvLine(text, "--features").map((s) => s.trim());
   if (items.some((s) => s === "")) throw usageError(`--features has an empty entry`);
   return items;
 }

@@ -276,6 +276,18 @@ export function parseCsv(text: string, source: string, options: CsvOptions): Dat
   };
 }
 
+/**
+ * Splits one line of CSV syntax into fields, with the file rules for quotes (so a command-line
+ * list like `--features '"x, y",z'` can name a column that contains a comma).
+ */
+export function splitCsvLine(text: string, source: string): string[] {
+  const records = [...csvRecords(text, source)];
+  if (records.length !== 1) {
+    throw new DataError(`${source}: expected one line of comma-separated names`);
+  }
+  return records[0].fields;
+}
+
 /** Reads `path` as strict UTF-8, mapping I/O failures to one-line {@link DataError}s. */
 export async function readTextStrict(path: string): Promise<string> {
   let bytes: Uint8Array;

@@ -5,7 +5,14 @@
  * @module
  */
 
-export { checkRowsForK, DataError, loadCsv, parseCsv, readTextStrict } from "./csv.ts";
+export {
+  checkRowsForK,
+  DataError,
+  loadCsv,
+  parseCsv,
+  readTextStrict,
+  splitCsvLine,
+} from "./csv.ts";
 export type { CsvOptions, Dataset } from "./csv.ts";
 export {
   blobCsvChunks,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { checkRowsForK, DataError, loadCsv, parseCsv } from "../data/mod.ts";
+import { checkRowsForK, DataError, loadCsv, parseCsv, splitCsvLine } from "../data/mod.ts";
 
 const MALL = fileURLToPath(new URL("../data/Mall_Customers.csv", import.meta.url));
 
@@ -255,4 +255,10 @@ Deno.test("fewer rows than k is an error", () => {
   const data = parseCsv("a\n1\n2\n3\n", "k.csv", { features: ["a"] });
   checkRowsForK(data, 3);
   assertDataError(() => checkRowsForK(data, 4), "k.csv", "3 data rows", "k = 4");
+});
+
+Deno.test("a command-line list splits like a CSV line, quotes included", () => {
+  assert.deepEqual(splitCsvLine('"x, value",y,3', "--features"), ["x, value", "y", "3"]);
+  assertDataError(() => splitCsvLine("a\nb", "--features"), "--features", "one line");
+  assertDataError(() => splitCsvLine('"a', "--features"), "never closed");
 });

@@ -114,6 +114,13 @@ Deno.test("the elbow plot is a well-formed SVG with a line", async () => {
   assert.ok(svg.includes("inertia"));
 });
 
+Deno.test("plain --features takes quoted names and indices", async () => {
+  const byName = await runPlain(["--features", '"Annual Income (k$)",Spending Score (1-100)']);
+  const byIndex = await runPlain(["--features", "3,4"]);
+  assert.equal(byName.code, 0, byName.stderr);
+  assert.equal(byIndex.stdout, byName.stdout);
+});
+
 Deno.test("plain --help exits 0 and lists the options", async () => {
   const result = await runPlain(["--help"]);
   assert.equal(result.code, 0);
