@@ -70,6 +70,8 @@ export interface SecureKmeansOptions {
   digitBits?: number;
   /** Iterations whose preprocessing is generated up front (default min(maxIter, 20)). */
   plannedIterations?: number;
+  /** Elbow sweeps: open only the final inertia (no centroids, no labels). */
+  inertiaOnly?: boolean;
   /** Called after every update with public progress values. */
   onIteration?: (progress: IterationProgress) => void;
 }
@@ -438,6 +440,18 @@ async function finalOutputs(
   const { k } = options;
   const distances = await secureDistances(ctx, ops, layout, own, centroids, k, options.distance);
   const { oneHot, minimum } = await secureArgmin(ctx, ops, distances, n, k, bounds.distanceBits);
+  if (options.inertiaOnly) {
+    const inertia = await openInertia(ctx, options, own, n, minimum);
+    return {
+      centroids: new Float64Array(0),
+      fixedCentroids: new BigInt64Array(0),
+      labels: new Int32Array(0),
+      nIter,
+      converged,
+      inertia,
+      revealed: ["convergence bit of each iteration (both)", "final inertia (both)"],
+    };
+  }
   // Opened by design: the final centroids, to both.
   const opened = await open(ctx, centroids);
   const fixedCentroids = new BigInt64Array(opened.buffer, opened.byteOffset, opened.length);
@@ -486,22 +500,10 @@ async function finalOutputs(
         toOpen.push(BigInt.asUintN(64, s));
       }
     }
-    if (options.revealInertia) {
-      let s = 0n;
-      for (let i = 0; i < n; i++) s += minimum[i];
-      if (options.distance === "dot") {
-        // ‖x̂_i‖² is local to the owner(s) of row i: each adds its own part to its share.
-        for (let e = 0; e < own.length; e++) {
-          const v = BigInt.asIntN(64, own[e]);
-          s += BigInt.asUintN(64, v * v);
-        }
-      }
-      toOpen.push(BigInt.asUintN(64, s));
-    }
+    if (options.revealInertia) toOpen.push(inertiaShare(options, own, n, minimum));
     const values = await open(ctx, BigUint64Array.from(toOpen));
     if (options.revealFinalSizes) sizes = Array.from(values.subarray(0, k), (c) => Number(c));
     if (options.revealInertia) {
-      // Exact at scale 2^2f while the true inertia is below 2^(64 − 2f) data units².
       inertia = Number(values[values.length - 1]) / 2 ** (2 * options.fractionalBits);
     }
   }
@@ -515,6 +517,38 @@ async function finalOutputs(
     inertia,
     revealed,
   };
+}
+
+/** Opens Σ_i min_j D_ij (+ Σ_i ‖x̂_i‖² for the dot form) in data units². */
+async function openInertia(
+  ctx: MpcContext,
+  options: SecureKmeansOptions,
+  own: BigUint64Array,
+  n: number,
+  minimum: BigUint64Array,
+): Promise<number> {
+  const value = await open(ctx, BigUint64Array.of(inertiaShare(options, own, n, minimum)));
+  return Number(value[0]) / 2 ** (2 * options.fractionalBits);
+}
+
+/** This party's share of the inertia at scale 2^2f. */
+function inertiaShare(
+  options: SecureKmeansOptions,
+  own: BigUint64Array,
+  n: number,
+  minimum: BigUint64Array,
+): bigint {
+  let s = 0n;
+  for (let i = 0; i < n; i++) s += minimum[i];
+  if (options.distance === "dot") {
+    // ‖x̂_i‖² is local to the owner(s) of row i: each adds its own part to its share.
+    for (let e = 0; e < own.length; e++) {
+      const v = BigInt.asIntN(64, own[e]);
+      s += v * v;
+    }
+  }
+  // Exact at scale 2^2f while the true inertia is below 2^(64 − 2f) data units².
+  return BigInt.asUintN(64, s);
 }
 
 function unpack(words: Uint32Array, count: number): Uint8Array {
