@@ -209,12 +209,8 @@ async function runParty(role: 0 | 1, port: number, s: Settings): Promise<boolean
     line(
       `${bits}-bit comparisons`,
       `${n} in ${m.seconds.toFixed(2)} s, ${Math.round(m.bytes / n)} B each, ` +
-        `${m.rounds} rounds on P0 (${batches(n)} batches, ${
-          comparisonRounds(bits, s.digitBits, 0)
-        }` +
-        `/${comparisonRounds(bits, s.digitBits, 1)} rounds each on P0/P1), check ${
-          m.correct ? "ok" : "FAILED"
-        }`,
+        `${m.rounds} rounds on P0 (${batches(n)} batches of ` +
+        `${comparisonRounds(bits, s.digitBits)} rounds), check ${m.correct ? "ok" : "FAILED"}`,
     );
   }
   line(

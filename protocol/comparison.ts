@@ -57,19 +57,16 @@ export interface ComparisonOptions {
 }
 
 /**
- * Rounds of one batch as counted by ChannelStats for `role`: the AND tree has
- * L = ceil(log2 q) levels; party 1 counts 1 + L (its OT-extension frame, then one opening per
- * level), party 0 counts max(1, L) because its table frame and its first AND opening leave
- * together, without waiting for the peer. End to end the batch takes 1.5 + L round trips.
+ * Rounds of one batch as counted by ChannelStats: the AND tree has
+ * L = ceil(log2 q) levels. Each party (the count is the same for both) counts 1 + L: its OT-extension frame, then one opening
+ * per level (party 0's table frame and its first AND opening leave together, without waiting
+ * for the peer). With a single digit (q = 1, no triples) both count 1. End to end a batch
+ * takes 1 + L round trips plus one one-way flight.
  */
-export function comparisonRounds(
-  bits: number,
-  digitBits = DEFAULT_DIGIT_BITS,
-  role: 0 | 1 = 1,
-): number {
+export function comparisonRounds(bits: number, digitBits = DEFAULT_DIGIT_BITS): number {
   checkBits(bits);
   const levels = Math.ceil(Math.log2(Math.ceil((bits - 1) / digitBits)));
-  return role === 1 ? 1 + levels : Math.max(1, levels);
+  return 1 + levels;
 }
 
 function checkBits(bits: number): void {
@@ -186,10 +183,13 @@ async function signBatch(
   const eq = new Uint32Array(q * nWords);
   const plain = plainTables(m, tableWords);
 
+  // Both parties run their OT-receiver half first. This departs from the context ordering rule
+  // on purpose and safely: an IKNP receiver only sends (its u matrix), so the two directions
+  // cannot cross, and the two u matrices are computed at the same time on the two machines.
   if (ctx.role === 0) {
+    const received = countB > 0 ? await ctx.ot.receiver.randomOt(countB) : null;
     const sent = await ctx.ot.sender.randomOt(countA);
-    if (countB > 0) {
-      const received = await ctx.ot.receiver.randomOt(countB);
+    if (received !== null) {
       triples = fanoutTriplesFromOts(tripleWords, 2, sent, leafOts, received, 0);
     }
     // P0's shares of lt_j, eq_j are its random pads r_lt, r_eq.

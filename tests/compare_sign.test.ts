@@ -72,11 +72,10 @@ Deno.test("signBits of an empty vector is empty", async () => {
 });
 
 Deno.test("comparisonRounds counts the OT flight plus one round per AND-tree level", () => {
-  equal(comparisonRounds(40, 5, 1), 4); // 39 bits -> 8 digits -> 3 levels
-  equal(comparisonRounds(40, 5, 0), 3);
-  equal(comparisonRounds(64, 5, 1), 5); // 63 bits -> 13 digits -> 4 levels
-  equal(comparisonRounds(2, 5, 1), 1); // a single digit needs no AND
-  equal(comparisonRounds(2, 5, 0), 1);
+  equal(comparisonRounds(40, 5), 4); // 39 bits -> 8 digits -> 3 levels
+  equal(comparisonRounds(64, 5), 5); // 63 bits -> 13 digits -> 4 levels
+  equal(comparisonRounds(40, 4), 5); // 10 digits -> 4 levels
+  equal(comparisonRounds(2, 5), 1); // a single digit needs no AND
 });
 
 Deno.test("a single-digit comparison takes the stated rounds", async () => {
@@ -87,7 +86,7 @@ Deno.test("a single-digit comparison takes the stated rounds", async () => {
   const [s0, s1] = await Promise.all([signBits(c0, x0, 3), signBits(c1, x1, 3)]);
   deepEqual(
     [c0.channel.stats.total.rounds - before[0], c1.channel.stats.total.rounds - before[1]],
-    [comparisonRounds(3, 5, 0), comparisonRounds(3, 5, 1)],
+    [comparisonRounds(3), comparisonRounds(3)],
   );
   deepEqual(openBitShares(s0, s1, values.length), values.map((v) => (v < 0n ? 1 : 0)));
 });
@@ -104,7 +103,7 @@ for (const bits of [40, 64]) {
       c0.channel.stats.total.rounds - before[0],
       c1.channel.stats.total.rounds - before[1],
     ];
-    deepEqual(rounds, [comparisonRounds(bits, 5, 0), comparisonRounds(bits, 5, 1)]);
+    deepEqual(rounds, [comparisonRounds(bits), comparisonRounds(bits)]);
     deepEqual(openBitShares(s0, s1, values.length), values.map((v) => (v < 0n ? 1 : 0)));
   });
 }
