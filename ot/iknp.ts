@@ -241,8 +241,10 @@ export class IknpSender implements OtExtensionSender {
       }
       fillTweaks(tweaks, firstIndex, n, 1);
       xorDelta(rows, n, this.#delta32, flipped);
-      const m1 = this.#hash.hash(flipped, tweaks, new Uint8Array(n * 16));
-      const m0 = this.#hash.hash(rows.subarray(0, n * 16), tweaks, new Uint8Array(n * 16));
+      // Hashed in place: the handler's views are documented as valid only during the call.
+      const m1 = this.#hash.hash(flipped, tweaks, flipped);
+      const m0 = rows.subarray(0, n * 16);
+      this.#hash.hash(m0, tweaks, m0);
       onChunk(offset, m0, m1);
     });
   }
@@ -457,7 +459,8 @@ export class IknpReceiver implements OtExtensionReceiver {
     await this.#chunks(count, bits, this.#chunk, (offset, n, rows, firstIndex) => {
       if (tweaks.length !== n * 16) tweaks = new Uint8Array(n * 16);
       fillTweaks(tweaks, firstIndex, n, 1);
-      const messages = this.#hash.hash(rows.subarray(0, n * 16), tweaks, new Uint8Array(n * 16));
+      const messages = rows.subarray(0, n * 16);
+      this.#hash.hash(messages, tweaks, messages); // in place, see the handler's contract
       onChunk(offset, bits.subarray(offset >>> 3, (offset + n + 7) >>> 3), messages);
     });
     return bits;
