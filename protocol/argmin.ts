@@ -13,8 +13,8 @@
  * bits are converted to arithmetic shares by B2A (k-means sums and counts need them).
  *
  * Cost per row: k − 1 comparisons of `bits` bits, k − 1 multiplexers (2 COTs each), one fan-out
- * triple per non-leaf match, and k B2A (one COT each). Rounds per level: those of the
- * comparison plus 4 (multiplexer 2, triples 1, AND 1), then 1 for the final B2A.
+ * triple per non-leaf match (all generated up front in one batch), and k B2A (one COT each).
+ * Rounds: see {@link argminRounds}.
  *
  * Revealed: nothing; every step consumes fresh masks. Security: semi-honest, inherits the OT
  * extension's assumptions. Precondition (the caller's promise): the values of a row differ by
@@ -23,11 +23,36 @@
  * @module
  */
 
-import { andFanout, bitWords } from "./binary.ts";
+import { andFanout, bitWords, type FanoutTriples, sliceTriples } from "./binary.ts";
 import { generateFanoutTriples, MAX_FANOUT } from "./bit_triples.ts";
-import { type ComparisonOptions, signBits } from "./comparison.ts";
+import {
+  type ComparisonOptions,
+  comparisonRounds,
+  DEFAULT_DIGIT_BITS,
+  signBits,
+} from "./comparison.ts";
 import type { MpcContext } from "./context.ts";
 import { bitTimesShared, bitToArithmetic } from "./conversion.ts";
+
+/**
+ * Rounds of {@link argmin} as counted by ChannelStats, [party 0, party 1], when each level's
+ * comparisons fit one batch (n · floor(k/2) ≤ the comparison batch). With C the comparison's
+ * rounds and L = ceil(log2 k) levels: each level is a comparison, a multiplexer (1 round on P0,
+ * 2 on P1) and, from level 2 on, one AND layer; the triples before and the B2A after add one
+ * each; frames that leave back to back without a receive in between count once. That gives
+ * (1, 1) for k = 1, (C + 2, C + 2) for k = 2, and (L(C + 2), L(C + 2) + 1) for k ≥ 3.
+ */
+export function argminRounds(
+  k: number,
+  bits = 64,
+  digitBits = DEFAULT_DIGIT_BITS,
+): [number, number] {
+  if (k <= 1) return [1, 1];
+  const perLevel = comparisonRounds(bits, digitBits) + 2;
+  if (k === 2) return [perLevel, perLevel];
+  const levels = Math.ceil(Math.log2(k));
+  return [levels * perLevel, levels * perLevel + 1];
+}
 
 /** Options of {@link argmin}: the comparison bound and tuning. */
 export interface ArgminOptions extends ComparisonOptions {
@@ -80,8 +105,20 @@ export async function argmin(
     for (let i = 0; i < n; i++) column[i] = values[i * k + j];
     candidates.push({ value: column, lo: j, hi: j + 1, bits: null });
   }
-  while (candidates.length > 1) {
-    candidates = await tournamentLevel(ctx, candidates, words, bits, options);
+  // All one-hot AND triples of the tournament in one batch: the shape depends only on k.
+  const plan = andGroupsPerLevel(k);
+  const fanout = Math.max(1, ...plan.map((level) => level.maxFanout));
+  const totalGroups = plan.reduce((sum, level) => sum + level.groups, 0);
+  const triples = totalGroups > 0
+    ? await generateFanoutTriples(ctx, totalGroups * words, fanout)
+    : null;
+  let tripleOffset = 0;
+  for (const level of plan) {
+    const levelTriples = level.groups > 0
+      ? sliceTriples(triples!, tripleOffset, level.groups * words)
+      : null;
+    tripleOffset += level.groups * words;
+    candidates = await tournamentLevel(ctx, candidates, words, bits, options, levelTriples);
   }
   const root = candidates[0];
   const oneHotBits = root.bits ?? unitBits(ctx, words);
@@ -91,6 +128,31 @@ export async function argmin(
     for (let i = 0; i < n; i++) oneHot[i * k + j] = arithmetic[j * padded + i];
   }
   return { min: root.value.slice(0, n), oneHotBits, oneHot };
+}
+
+/**
+ * For each tournament level, the number of AND-gate groups (one per ≤ MAX_FANOUT non-leaf
+ * one-hot vectors of a pair) and their largest fan-out; mirrors {@link tournamentLevel}.
+ */
+function andGroupsPerLevel(k: number): { groups: number; maxFanout: number }[] {
+  let ranges = Array.from({ length: k }, () => ({ size: 1, leaf: true }));
+  const plan: { groups: number; maxFanout: number }[] = [];
+  while (ranges.length > 1) {
+    let groups = 0;
+    let maxFanout = 0;
+    const next: { size: number; leaf: boolean }[] = [];
+    for (let p = 0; p + 1 < ranges.length; p += 2) {
+      const [a, b] = [ranges[p], ranges[p + 1]];
+      const vectors = (a.leaf ? 0 : a.size) + (b.leaf ? 0 : b.size);
+      groups += Math.ceil(vectors / MAX_FANOUT);
+      maxFanout = Math.max(maxFanout, Math.min(vectors, MAX_FANOUT));
+      next.push({ size: a.size + b.size, leaf: false });
+    }
+    if (ranges.length % 2 === 1) next.push(ranges[ranges.length - 1]);
+    plan.push({ groups, maxFanout });
+    ranges = next;
+  }
+  return plan;
 }
 
 /** Shares of an all-ones vector (a public constant: party 0 holds it). */
@@ -105,6 +167,7 @@ async function tournamentLevel(
   words: number,
   bits: number,
   options: ComparisonOptions,
+  triples: FanoutTriples | null,
 ): Promise<Candidate[]> {
   const padded = words * 32;
   const pairs = candidates.length >>> 1;
@@ -139,7 +202,9 @@ async function tournamentLevel(
   if (groups.length > 0) {
     const fanout = Math.max(...groups.map((g) => g.vectors.length));
     const gateWords = groups.length * words;
-    const triples = await generateFanoutTriples(ctx, gateWords, fanout);
+    if (triples === null || triples.words !== gateWords || triples.fanout < fanout) {
+      throw new Error("argmin: triple plan does not match the tournament"); // a bug, not input
+    }
     const x = new Uint32Array(gateWords);
     const ys = Array.from({ length: fanout }, () => new Uint32Array(gateWords));
     groups.forEach((g, e) => {

@@ -27,4 +27,4 @@ export {
   signBits,
 } from "./comparison.ts";
 export { bitTimesOwnerValues, bitTimesShared, bitToArithmetic, multiplex } from "./conversion.ts";
-export { argmin, type ArgminOptions, type ArgminResult } from "./argmin.ts";
+export { argmin, type ArgminOptions, type ArgminResult, argminRounds } from "./argmin.ts";

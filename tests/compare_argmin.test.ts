@@ -1,5 +1,5 @@
 import { deepEqual } from "node:assert/strict";
-import { argmin } from "../protocol/argmin.ts";
+import { argmin, argminRounds } from "../protocol/argmin.ts";
 import {
   comparePair,
   openBitShares,
@@ -70,3 +70,23 @@ Deno.test("argmin handles negative values and the full 64-bit bound", async () =
   for (let i = 0; i < 30; i++) rows.push([rng.signed(62), rng.signed(62), rng.signed(62)]);
   await checkArgmin(rows, 3, 64, 77);
 });
+
+for (const [k, bits] of [[1, 40], [2, 40], [3, 40], [5, 40], [8, 64], [16, 40]] as const) {
+  Deno.test(`argmin over k = ${k} at ${bits} bits takes the stated rounds`, async () => {
+    const rng = new TestRandom(500 + k);
+    const max = (1n << BigInt(bits - 2)) - 1n;
+    const rows = Array.from(
+      { length: 37 },
+      () => Array.from({ length: k }, () => rng.next() & max),
+    );
+    const [v0, v1] = shareValues(rows.flat(), rng);
+    const [c0, c1] = await comparePair(500 + k);
+    const before = [c0.channel.stats.total.rounds, c1.channel.stats.total.rounds];
+    const [r0, r1] = await Promise.all([argmin(c0, v0, k, { bits }), argmin(c1, v1, k, { bits })]);
+    deepEqual(
+      [c0.channel.stats.total.rounds - before[0], c1.channel.stats.total.rounds - before[1]],
+      argminRounds(k, bits),
+    );
+    deepEqual(openSigned(r0.min, r1.min), rows.map((r) => r[plainArgmin(r)]));
+  });
+}
