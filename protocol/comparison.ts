@@ -132,7 +132,7 @@ export async function signBits(
  * XOR shares of [x_i < y_i] for shared x, y, computed as the sign of x − y: the caller promises
  * |x_i − y_i| < 2^(bits−1) (e.g. both in [0, 2^(bits−1))).
  */
-export function lessThan(
+export async function lessThan(
   ctx: MpcContext,
   x: BigUint64Array,
   y: BigUint64Array,
@@ -142,7 +142,7 @@ export function lessThan(
   if (x.length !== y.length) throw new RangeError(`lessThan: ${x.length} vs ${y.length} values`);
   const diff = new BigUint64Array(x.length);
   for (let i = 0; i < x.length; i++) diff[i] = x[i] - y[i];
-  return signBits(ctx, diff, bits, options);
+  return await signBits(ctx, diff, bits, options);
 }
 
 /** One batch of {@link signBits}: a fixed number of rounds, whatever the batch size. */

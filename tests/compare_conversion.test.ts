@@ -1,4 +1,7 @@
-import { deepEqual } from "node:assert/strict";
+import { deepEqual, rejects } from "node:assert/strict";
+import { ChannelError } from "../party/channel.ts";
+import { lessThan, signBits } from "../protocol/comparison.ts";
+import { argmin } from "../protocol/argmin.ts";
 import {
   bitTimesOwnerValues,
   bitTimesShared,
@@ -104,4 +107,31 @@ Deno.test("bitTimesShared and multiplex select between shared values", async () 
     bitTimesShared(c1, s1, y1, 1, n),
   ]);
   deepEqual(openSigned(p0, p1), ys.map((y, i) => (plain[i] ? BigInt.asIntN(64, y) : 0n)));
+});
+
+Deno.test("a truncated AND opening from the peer fails with a ChannelError instead of hanging", async () => {
+  const [c0, c1] = await comparePair(26);
+  const words = 4;
+  const [t0, t1] = await Promise.all([
+    generateFanoutTriples(c0, words),
+    generateFanoutTriples(c1, words),
+  ]);
+  void t0;
+  c0.channel.send(new Uint8Array(3)); // the "peer" sends 3 bytes instead of 2 × 4 words
+  await rejects(
+    andBits(c1, new Uint32Array(words), new Uint32Array(words), t1),
+    (e: Error) => e instanceof ChannelError && /expected 32/.test(e.message),
+  );
+});
+
+Deno.test("bad public parameters are rejected with clear errors", async () => {
+  const [c0] = await comparePair(27);
+  const x = new BigUint64Array(4);
+  await rejects(signBits(c0, x, 1), RangeError);
+  await rejects(signBits(c0, x, 65), RangeError);
+  await rejects(signBits(c0, x, 40, { digitBits: 7 }), RangeError);
+  await rejects(signBits(c0, x, 40, { batch: 33 }), RangeError);
+  await rejects(lessThan(c0, x, new BigUint64Array(3), 40), RangeError);
+  await rejects(argmin(c0, new BigUint64Array(7), 2), RangeError);
+  await rejects(bitToArithmetic(c0, new Uint32Array(1), 33), RangeError);
 });
