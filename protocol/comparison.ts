@@ -25,9 +25,13 @@
  *   rounds: 1 (OTs and tables) + ceil(log2 q) (the AND tree), per batch of up to `batch` values
  *   (see {@link comparisonRounds} for the exact per-party count).
  * With the default m = 5: l = 40 → q = 8, 53 OTs, ≈ 0.92 KB, 4 rounds; l = 64 → q = 13, 87 OTs,
- * ≈ 1.5 KB, 5 rounds. (m = 4 or 6 measured slightly worse; see bench/compare.ts.) The carry-
- * lookahead alternative needs one OT per bit for the generate bits plus about two AND triples per
- * bit for the prefix tree, ≈ 3l' OTs, i.e. about three times the traffic, so it is not used.
+ * ≈ 1.5 KB, 5 rounds. Measured (bench/compare.ts --digit-bits): m = 4 costs 959 B and one
+ * more round at l = 40, m = 6 costs 932 B and ran within the noise of m = 5.
+ *
+ * The carry-lookahead alternative needs one OT per bit for the generate bits g = x0_i AND x1_i
+ * and, even with fan-out triples (p_hi is shared by both ANDs of a prefix node), one triple (two
+ * OTs) per node of the prefix tree: ≈ 3 l' OTs (117 at l = 40), over twice the traffic and
+ * the OT-extension work of the digit-wise millionaires', so it is not used.
  *
  * Revealed: nothing. P1 sees only masked table entries, P0 only OT-extension traffic; the AND
  * openings are masked by fresh triples. Security: semi-honest, static; inherits the OT
