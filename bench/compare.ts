@@ -92,7 +92,7 @@ async function launch(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Shares of public benchmark values: party 0 holds r, party 1 holds v − r (both from the joint PRG). */
+/** Shares of public benchmark values: P0 holds r, P1 holds v − r (r from the joint PRG). */
 function benchShares(ctx: MpcContext, plain: BigUint64Array): BigUint64Array {
   const r = ctx.jointPrg.ring(plain.length);
   if (ctx.role === 0) return r;

@@ -61,11 +61,11 @@ export interface ComparisonOptions {
 }
 
 /**
- * Rounds of one batch as counted by ChannelStats: the AND tree has
- * L = ceil(log2 q) levels. Each party (the count is the same for both) counts 1 + L: its OT-extension frame, then one opening
- * per level (party 0's table frame and its first AND opening leave together, without waiting
- * for the peer). With a single digit (q = 1, no triples) both count 1. End to end a batch
- * takes 1 + L round trips plus one one-way flight.
+ * Rounds of one batch as counted by ChannelStats, the same for both parties: with
+ * L = ceil(log2 q) AND-tree levels, 1 + L (the OT-extension frame, then one opening per level;
+ * party 0's table frame and its first AND opening leave together, without waiting for the
+ * peer). With a single digit (q = 1, no triples) it is 1. End to end a batch takes 1 + L round
+ * trips plus one one-way flight.
  */
 export function comparisonRounds(bits: number, digitBits = DEFAULT_DIGIT_BITS): number {
   checkBits(bits);
