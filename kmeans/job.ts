@@ -14,7 +14,7 @@ import { UserError } from "../cli/errors.ts";
 import { loadCsv } from "../data/csv.ts";
 import type { JsonValue } from "../party/handshake.ts";
 import type { JobContext, PartyJob, PreparedJob } from "../party/job.ts";
-import { inPhase } from "../party/channel.ts";
+import { inPhase, type PhaseStats } from "../party/channel.ts";
 import { Prg } from "../party/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
@@ -315,7 +315,18 @@ export async function runKmeansJob(
     `offline ${s.offlineSeconds.toFixed(3)} s, online ${s.onlineSeconds.toFixed(3)} s; ` +
       `sent ${s.bytesSent} bytes, received ${s.bytesReceived}, ${s.rounds} rounds`,
   );
+  logPhases(job, channel.stats.snapshot().byPhase);
   return out;
+}
+
+/** One line per traffic phase (setup, base-ot, join, offline, online). */
+function logPhases(job: JobContext, byPhase: Record<string, PhaseStats>): void {
+  for (const [phase, p] of Object.entries(byPhase)) {
+    if (p.bytesSent + p.bytesReceived === 0) continue;
+    job.log(
+      `  phase ${phase}: sent ${p.bytesSent} bytes, received ${p.bytesReceived}, ${p.rounds} rounds`,
+    );
+  }
 }
 
 function asNames(value: JsonValue | undefined): string[] {
