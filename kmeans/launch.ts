@@ -1,0 +1,299 @@
+/**
+ * `deno task launch` for secure k-means (issue 7): runs BOTH parties on this machine as two
+ * processes talking over TCP loopback, then checks the secure result against the plaintext
+ * fixed-point reference (same initial rows) and prints them side by side.
+ *
+ * Default (no data options): the Mall Customers data split into rows 1–100 (party A) and
+ * 101–200 (party B), features Annual Income and Spending Score, k = 5,
+ * `--init rows:0,40,80,120,160`, at most 10 updates. With `--partition vertical` and no data
+ * options: party A holds Annual Income, party B Spending Score, joined on CustomerID.
+ *
+ * The list of values the protocol opens is printed before the parties start. The launcher
+ * itself holds both inputs (that is what launching both parties means), so it can compute the
+ * reference and the comparison; the parties still only see what the protocol reveals.
+ *
+ * @module
+ */
+
+import { UserError } from "../cli/errors.ts";
+import { loadCsv } from "../data/csv.ts";
+import { parseInit } from "./init.ts";
+import { parseKmeansParams } from "./job.ts";
+import {
+  compareWithReference,
+  jointMatrix,
+  type PartyKmeansResult,
+  referenceRun,
+} from "./launch_report.ts";
+import { revealedValues } from "./secure_lloyd.ts";
+
+/** Mall Customers, shipped with the project. */
+export const MALL_PATH = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
+const INCOME = "Annual Income (k$)";
+const SCORE = "Spending Score (1-100)";
+
+/** Launcher options (strings as parsed from the command line). */
+export type LaunchValues = Record<string, string | boolean | undefined>;
+
+/** How to start one party process: executable and arguments before the job options. */
+export interface PartyCommand {
+  /** Arguments to `deno` (e.g. `run -A cli/party.ts --job kmeans`). */
+  args: string[];
+}
+
+/** Writes Mall rows 1–100 and 101–200 (with the header) into `dir`. */
+async function splitMall(dir: string): Promise<[string, string]> {
+  const lines = (await Deno.readTextFile(MALL_PATH)).trimEnd().split(/\r?\n/);
+  const a = `${dir}/mall_party_a.csv`;
+  const b = `${dir}/mall_party_b.csv`;
+  await Deno.writeTextFile(a, [lines[0], ...lines.slice(1, 101)].join("\n") + "\n");
+  await Deno.writeTextFile(b, [lines[0], ...lines.slice(101)].join("\n") + "\n");
+  return [a, b];
+}
+
+/** A free TCP port on 127.0.0.1. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function pipeWithPrefix(
+  stream: ReadableStream<Uint8Array>,
+  prefix: string,
+  to: "out" | "err",
+) {
+  const decoder = new TextDecoder();
+  let pending = "";
+  const write = (line: string) => (to === "out" ? console.log : console.error)(`${prefix}${line}`);
+  for await (const chunk of stream) {
+    pending += decoder.decode(chunk, { stream: true });
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    for (const line of lines) write(line);
+  }
+  if (pending) write(pending);
+}
+
+const JOB_OPTION_NAMES = [
+  "partition",
+  "k",
+  "max-iter",
+  "tol",
+  "init",
+  "seed",
+  "reveal",
+  "distance",
+  "reveal-inertia",
+  "reveal-final-sizes",
+  "frac-bits",
+  "value-bits",
+  "id",
+];
+
+/** Runs the launch; returns the process exit code. */
+export async function launchKmeans(values: LaunchValues, party: PartyCommand): Promise<number> {
+  const partition = (values.partition ?? "horizontal") as string;
+  const defaults = values["data-a"] === undefined && values["data-b"] === undefined;
+  if (!defaults && (values["data-a"] === undefined || values["data-b"] === undefined)) {
+    throw new UserError("give both --data-a and --data-b (or neither, for the Mall demo)");
+  }
+  const v: LaunchValues = { ...values };
+  if (defaults) {
+    v.k ??= "5";
+    v.init ??= "rows:0,40,80,120,160";
+    v["max-iter"] ??= "10";
+    if (partition === "vertical") {
+      v["features-a"] ??= INCOME;
+      v["features-b"] ??= SCORE;
+      v.id ??= "CustomerID";
+    } else {
+      v.features ??= `${INCOME},${SCORE}`;
+    }
+  }
+  const params = parseKmeansParams(v);
+  if (params.kValues.length > 1 && v.init === undefined) v.init = "random";
+  parseInit(String(v.init ?? "random"));
+  const dir = await Deno.makeTempDir({ prefix: "pp-kmeans-launch-" });
+  try {
+    let files: [string, string];
+    if (defaults) {
+      files = partition === "vertical" ? [MALL_PATH, MALL_PATH] : await splitMall(dir);
+    } else {
+      files = [String(v["data-a"]), String(v["data-b"])];
+    }
+    const featuresOf = (role: 0 | 1) => {
+      const own = v[role === 0 ? "features-a" : "features-b"] ?? v.features;
+      if (typeof own !== "string") {
+        throw new UserError(
+          partition === "vertical"
+            ? "the vertical partition needs --features-a and --features-b"
+            : "give --features NAME,NAME,...",
+        );
+      }
+      return own;
+    };
+    const features: [string, string] = [featuresOf(0), featuresOf(1)];
+    console.log(
+      `secure k-means, ${partition} partition: party A ${files[0]} [${features[0]}], ` +
+        `party B ${files[1]} [${features[1]}]`,
+    );
+    const revealed = params.kValues.length > 1
+      ? ["convergence bit of each iteration (both)", "final inertia for each k (both)"]
+      : revealedValues(params, { partition: params.partition });
+    console.log("values this run reveals:");
+    for (const item of revealed) console.log(`  - ${item}`);
+
+    const port = freePort();
+    const started = performance.now();
+    const children = ([0, 1] as const).map((role) => {
+      const args = [
+        ...party.args,
+        "--role",
+        String(role),
+        role === 0 ? "--listen" : "--connect",
+        `127.0.0.1:${port}`,
+        "--data",
+        files[role],
+        "--json",
+        `${dir}/party_${role}.json`,
+        "--features",
+        features[role],
+      ];
+      for (const name of JOB_OPTION_NAMES) {
+        const value = v[name];
+        if (typeof value === "string") args.push(`--${name}`, value);
+        else if (value === true) args.push(`--${name}`);
+      }
+      if (typeof v.plot === "string" && params.kValues.length > 1 && role === 0) {
+        args.push("--plot", v.plot);
+      }
+      const child = new Deno.Command(Deno.execPath(), {
+        args,
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const prefix = role === 0 ? "[A] " : "[B] ";
+      return {
+        child,
+        piping: Promise.all([
+          pipeWithPrefix(child.stdout, prefix, "out"),
+          pipeWithPrefix(child.stderr, prefix, "err"),
+        ]),
+      };
+    });
+    const statuses = await Promise.all(children.map((c) => c.child.status));
+    await Promise.all(children.map((c) => c.piping));
+    const seconds = (performance.now() - started) / 1000;
+    if (!statuses.every((s) => s.success)) {
+      throw new UserError(
+        `a party failed (exit codes A ${statuses[0].code}, B ${statuses[1].code}); see above`,
+        1,
+      );
+    }
+    const results = await Promise.all([0, 1].map(async (role) => {
+      const json = JSON.parse(await Deno.readTextFile(`${dir}/party_${role}.json`));
+      return (json.result ?? json) as PartyKmeansResult & Record<string, unknown>;
+    }));
+    const [a, b] = results;
+    const bytesSent = Math.max(a.stats.bytesSent, b.stats.bytesSent);
+    const rounds = Math.max(a.stats.rounds, b.stats.rounds);
+    if (params.kValues.length > 1) {
+      const sweep = (a as unknown as { elbow: { k: number; inertia: number }[] }).elbow;
+      console.log("k   inertia");
+      for (const { k, inertia } of sweep) {
+        console.log(`${String(k).padEnd(3)} ${inertia.toFixed(4)}`);
+      }
+      console.log(
+        `total ${seconds.toFixed(3)} s (both processes), ${bytesSent} bytes sent per party (max)`,
+      );
+      if (typeof v.json === "string") {
+        await writeJson(v.json, {
+          elbow: sweep,
+          revealed,
+          stats: { seconds, bytesSent, rounds, parties: { A: a.stats, B: b.stats } },
+        });
+      }
+      return 0;
+    }
+    const idColumn = typeof v.id === "string" ? v.id : undefined;
+    const dataA = await loadCsv(files[0], { features: splitList(features[0]), id: idColumn });
+    const dataB = await loadCsv(files[1], { features: splitList(features[1]), id: idColumn });
+    const matrix = jointMatrix(params.partition, dataA, dataB);
+    const reference = referenceRun(
+      matrix,
+      params.kValues[0],
+      params.maxIter,
+      params.tol,
+      params.fractionalBits,
+      a.initialRows,
+    );
+    const comparison = compareWithReference(params.partition, matrix, a, b, reference);
+    console.log("");
+    console.log(comparison.table);
+    console.log(
+      `total ${seconds.toFixed(3)} s for both processes (start-up, OT setup, preprocessing, ` +
+        `iterations); sent A ${a.stats.bytesSent} B ${b.stats.bytesSent} bytes; ` +
+        `rounds ${rounds}`,
+    );
+    for (const [name, r] of [["A", a], ["B", b]] as const) {
+      console.log(
+        `party ${name}: offline ${r.stats.offlineSeconds.toFixed(3)} s, online ` +
+          `${r.stats.onlineSeconds.toFixed(3)} s, job ${r.stats.seconds.toFixed(3)} s`,
+      );
+    }
+    if (typeof v.json === "string") {
+      const refCentroids = Array.from(
+        { length: params.kValues[0] },
+        (_, j) => Array.from(reference.centroids.subarray(j * matrix.d, (j + 1) * matrix.d)),
+      );
+      await writeJson(v.json, {
+        centroids: a.centroids,
+        labelsA: a.labels,
+        labelsB: b.labels,
+        nIter: a.nIter,
+        revealed: a.revealed,
+        stats: { seconds, bytesSent, rounds, parties: { A: a.stats, B: b.stats } },
+        reference: { centroids: refCentroids, labels: Array.from(reference.labels) },
+        differingLabels: comparison.differingLabels,
+        maxCentroidError: comparison.maxCentroidError,
+      });
+    }
+    if (typeof v.plot === "string") {
+      const { scatterPlotSvg } = await import("./plot.ts");
+      const names = [
+        ...dataA.featureNames,
+        ...(params.partition === "vertical" ? dataB.featureNames : []),
+      ];
+      await Deno.writeTextFile(
+        v.plot,
+        await scatterPlotSvg({
+          data: matrix,
+          featureNames: names,
+          labels: Int32Array.from(comparison.labels),
+          centroids: Float64Array.from(a.centroids.flat()),
+          k: params.kValues[0],
+          title: "secure k-means (two parties)",
+        }),
+      );
+      console.log(`wrote ${v.plot}`);
+    }
+    return comparison.differingLabels === 0 ? 0 : 3;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+function splitList(text: string): string[] {
+  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+async function writeJson(path: string, value: unknown): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, JSON.stringify(value, null, 2) + "\n");
+  } catch (error) {
+    throw new UserError(`cannot write --json ${path}: ${(error as Error).message}`);
+  }
+  console.log(`wrote ${path}`);
+}
