@@ -151,7 +151,6 @@ export const KMEANS_JOB_OPTIONS: PartyJob["options"] = {
     default: String(DEFAULT_VALUE_BITS),
     help: "public bound |x| < 2^B on every data value (default 12)",
   },
-  plot: { type: "string", help: "elbow sweep: write the elbow plot SVG here" },
 };
 
 function features(values: Record<string, string | boolean | undefined>, role: 0 | 1): string[] {
@@ -207,7 +206,6 @@ export const kmeansJob: PartyJob = {
           cols: data.d,
           ids: data.ids,
           featureNames: data.featureNames,
-          plotPath: typeof values.plot === "string" ? values.plot : undefined,
         }),
     };
   },
@@ -225,8 +223,6 @@ export interface KmeansJobInput {
   ids?: string[];
   /** Own feature names. */
   featureNames: string[];
-  /** Elbow plot path. */
-  plotPath?: string;
 }
 
 /** Runs the job over an established session; resolves to this party's JSON result. */
@@ -270,7 +266,7 @@ export async function runKmeansJob(
   const init = parseInit(params.init);
   const revealed = revealedValues(params, layout);
   if (params.kValues.length > 1) {
-    return await runElbow(ctx, job, params, layout, own, init, initSeed, started, input.plotPath);
+    return await runElbow(ctx, job, params, layout, own, init, initSeed, started);
   }
   const k = params.kValues[0];
   const initialRows = chooseInitialRows(new Float64Array(0), layout.n, layout.d, k, init, initSeed);
@@ -364,7 +360,6 @@ async function runElbow(
   init: ReturnType<typeof parseInit>,
   initSeed: number,
   started: number,
-  plotPath: string | undefined,
 ): Promise<JsonValue> {
   const sweep: { k: number; inertia: number; nIter: number }[] = [];
   let offline = 0;
@@ -392,11 +387,6 @@ async function runElbow(
     online += result.onlineSeconds;
     sweep.push({ k, inertia: result.inertia!, nIter: result.nIter });
     job.log(`k = ${k}: inertia ${result.inertia!.toFixed(4)} after ${result.nIter} updates`);
-  }
-  if (plotPath) {
-    const { elbowPlotSvg } = await import("./plot.ts");
-    await Deno.writeTextFile(plotPath, await elbowPlotSvg(sweep));
-    job.log(`wrote elbow plot ${plotPath}`);
   }
   return {
     elbow: sweep,

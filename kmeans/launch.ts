@@ -102,7 +102,8 @@ export async function launchKmeans(values: LaunchValues, party: PartyCommand): P
   const v: LaunchValues = { ...values };
   if (defaults) {
     v.k ??= "5";
-    v.init ??= "rows:0,40,80,120,160";
+    const sweep = String(v.k).includes("..");
+    v.init ??= sweep ? "random" : "rows:0,40,80,120,160";
     v["max-iter"] ??= "10";
     if (partition === "vertical") {
       v["features-a"] ??= INCOME;
@@ -113,8 +114,11 @@ export async function launchKmeans(values: LaunchValues, party: PartyCommand): P
     }
   }
   const params = parseKmeansParams(v);
-  if (params.kValues.length > 1 && v.init === undefined) v.init = "random";
-  parseInit(String(v.init ?? "random"));
+  const init = parseInit(String(v.init ?? "random"));
+  const largestK = params.kValues[params.kValues.length - 1];
+  if (init.kind === "rows" && init.rows.length < largestK) {
+    throw new UserError(`--init rows: lists ${init.rows.length} rows, k goes up to ${largestK}`);
+  }
   const dir = await Deno.makeTempDir({ prefix: "pp-kmeans-launch-" });
   try {
     let files: [string, string];
@@ -166,9 +170,6 @@ export async function launchKmeans(values: LaunchValues, party: PartyCommand): P
         if (typeof value === "string") args.push(`--${name}`, value);
         else if (value === true) args.push(`--${name}`);
       }
-      if (typeof v.plot === "string" && params.kValues.length > 1 && role === 0) {
-        args.push("--plot", v.plot);
-      }
       const child = new Deno.Command(Deno.execPath(), {
         args,
         stdout: "piped",
@@ -183,7 +184,18 @@ export async function launchKmeans(values: LaunchValues, party: PartyCommand): P
         ]),
       };
     });
-    const statuses = await Promise.all(children.map((c) => c.child.status));
+    // If one party fails, stop the other instead of letting it wait for its peer.
+    const statuses = await Promise.all(children.map(async (c, i) => {
+      const status = await c.child.status;
+      if (!status.success) {
+        try {
+          children[1 - i].child.kill("SIGTERM");
+        } catch {
+          // already exited
+        }
+      }
+      return status;
+    }));
     await Promise.all(children.map((c) => c.piping));
     const seconds = (performance.now() - started) / 1000;
     if (!statuses.every((s) => s.success)) {
@@ -208,6 +220,11 @@ export async function launchKmeans(values: LaunchValues, party: PartyCommand): P
       console.log(
         `total ${seconds.toFixed(3)} s (both processes), ${bytesSent} bytes sent per party (max)`,
       );
+      if (typeof v.plot === "string") {
+        const { elbowPlotSvg } = await import("./plot.ts");
+        await Deno.writeTextFile(v.plot, await elbowPlotSvg(sweep));
+        console.log(`wrote ${v.plot}`);
+      }
       if (typeof v.json === "string") {
         await writeJson(v.json, {
           elbow: sweep,
