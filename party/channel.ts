@@ -132,7 +132,11 @@ export function sendTyped(
 }
 
 /** Receives one frame and checks it is exactly `length` bytes. */
-export async function recvBytes(channel: Channel, length: number, what = "frame"): Promise<Uint8Array> {
+export async function recvBytes(
+  channel: Channel,
+  length: number,
+  what = "frame",
+): Promise<Uint8Array> {
   const frame = await channel.recv();
   if (frame.length !== length) {
     throw new ChannelError(`peer sent ${frame.length} bytes for ${what}, expected ${length}`);
@@ -141,7 +145,11 @@ export async function recvBytes(channel: Channel, length: number, what = "frame"
 }
 
 /** Receives one frame holding exactly `count` little-endian 32-bit words. */
-export async function recvU32(channel: Channel, count: number, what = "frame"): Promise<Uint32Array> {
+export async function recvU32(
+  channel: Channel,
+  count: number,
+  what = "frame",
+): Promise<Uint32Array> {
   const frame = await recvBytes(channel, count * 4, what);
   return frame.byteOffset % 4 === 0
     ? new Uint32Array(frame.buffer, frame.byteOffset, count)

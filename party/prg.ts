@@ -42,7 +42,7 @@ export class Prg {
   #counterBlocks = new Uint8Array(CHUNK_BLOCKS * 16);
   #counterWords = new Uint32Array(this.#counterBlocks.buffer);
   #counter = 0; // next block index; 2^53 blocks is far beyond any job
-  #buffer = new Uint8Array(0);
+  #buffer: Uint8Array = new Uint8Array(0);
   #bufferOffset = 0;
 
   /** A generator keyed by the first 16 bytes of `seed`. */

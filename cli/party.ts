@@ -1,0 +1,181 @@
+/**
+ * Runs ONE party of a two-party job (one process per party, possibly on two machines):
+ *
+ *     deno task party --role 0 --listen 0.0.0.0:7000 --data mine.csv --columns Age,Income \
+ *       --tls-cert a.pem --tls-key a.key --tls-ca ca.pem
+ *     deno task party --role 1 --connect host-a:7000 --data theirs.csv --columns Age,Income \
+ *       --tls-cert b.pem --tls-key b.key --tls-ca ca.pem
+ *
+ * Common options are parsed here; the job (`--job`, default secure-sum) adds its own (see
+ * `party/jobs.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
+ * JSON to PATH. Every failure ends with one `error: ...` line on stderr and a non-zero exit
+ * (2 for usage errors and parameter mismatches with the peer, 1 for peer/transport failures).
+ * `--seed` makes all of this party's randomness reproducible: for tests and harnesses only.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { runMain, UserError } from "./errors.ts";
+import { DEFAULT_JOB, JOBS } from "../party/jobs.ts";
+import type { JobOption, PartyJob } from "../party/job.ts";
+import { type HostPort, parseHostPort } from "../party/net.ts";
+import { runParty } from "../party/party_runner.ts";
+import { readTlsFiles } from "../party/tls.ts";
+import { DEFAULT_TIMEOUTS } from "../party/session.ts";
+
+const COMMON_OPTIONS: Record<string, JobOption> = {
+  role: { type: "string", help: "0 or 1 (party A or B); the two parties must differ" },
+  listen: { type: "string", help: "HOST:PORT to accept the peer on" },
+  connect: { type: "string", help: "HOST:PORT of the listening peer" },
+  data: { type: "string", help: "this party's CSV file" },
+  job: { type: "string", default: DEFAULT_JOB, help: `job to run: ${[...JOBS.keys()].join(", ")}` },
+  json: { type: "string", help: "write the result as JSON to this file" },
+  "tls-cert": { type: "string", help: "this party's TLS certificate (PEM); enables mutual TLS" },
+  "tls-key": { type: "string", help: "this party's TLS private key (PEM)" },
+  "tls-ca": { type: "string", help: "CA certificate (PEM) that must have signed the peer's" },
+  seed: { type: "string", help: "TEST ONLY: fixed integer seed for reproducible runs" },
+  "connect-timeout": {
+    type: "string",
+    help: `seconds to wait for the peer to connect (default ${DEFAULT_TIMEOUTS.connectMs / 1000})`,
+  },
+  "idle-timeout": {
+    type: "string",
+    help: `seconds of peer silence before giving up (default ${DEFAULT_TIMEOUTS.idleMs / 1000})`,
+  },
+  "max-frame-mib": { type: "string", help: "largest message accepted, MiB (default 256)" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+function usage(job: PartyJob): string {
+  const lines = ["usage: deno task party --role 0|1 (--listen|--connect) HOST:PORT [options]", ""];
+  const describe = (options: Record<string, JobOption>) => {
+    for (const [name, option] of Object.entries(options)) {
+      lines.push(
+        `  --${(name + (option.type === "string" ? " X" : "")).padEnd(20)} ${option.help}`,
+      );
+    }
+  };
+  describe(COMMON_OPTIONS);
+  lines.push("", `options of job ${job.name} (${job.summary}):`);
+  describe(job.options);
+  return lines.join("\n");
+}
+
+function seconds(text: string | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!(value > 0 && value <= 86_400)) {
+    throw new UserError(`--${name} must be a number of seconds in (0, 86400], got ${text}`);
+  }
+  return value * 1000;
+}
+
+function address(text: string, name: string): HostPort {
+  try {
+    return parseHostPort(text);
+  } catch (error) {
+    throw new UserError(`--${name}: ${(error as Error).message}`);
+  }
+}
+
+function parse(args: string[]) {
+  // First pass only to find the job, whose options join the strict second pass.
+  const { values: loose } = parseArgs({
+    args,
+    options: { job: { type: "string" } },
+    strict: false,
+  });
+  const jobName = typeof loose.job === "string" ? loose.job : DEFAULT_JOB;
+  const job = JOBS.get(jobName);
+  if (!job) {
+    throw new UserError(`unknown job ${JSON.stringify(jobName)}; known: ${[...JOBS.keys()]}`);
+  }
+  const options: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {};
+  for (const [name, option] of Object.entries({ ...COMMON_OPTIONS, ...job.options })) {
+    options[name] = option.default === undefined
+      ? { type: option.type }
+      : { type: option.type, default: option.default };
+  }
+  try {
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    return { job, values: values as Record<string, string | boolean | undefined> };
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+}
+
+async function main(): Promise<number> {
+  const { job, values } = parse(Deno.args);
+  if (values.help) {
+    console.log(usage(job));
+    return 0;
+  }
+  const str = (name: string) => values[name] as string | undefined;
+  if (str("role") !== "0" && str("role") !== "1") throw new UserError("--role must be 0 or 1");
+  const role = Number(str("role")) as 0 | 1;
+  if (!!str("listen") === !!str("connect")) {
+    throw new UserError("give exactly one of --listen HOST:PORT and --connect HOST:PORT");
+  }
+  const tlsGiven = ["tls-cert", "tls-key", "tls-ca"].filter((name) => str(name) !== undefined);
+  if (tlsGiven.length !== 0 && tlsGiven.length !== 3) {
+    throw new UserError("mutual TLS needs all of --tls-cert, --tls-key and --tls-ca");
+  }
+  let testSeed: Uint8Array | undefined;
+  if (str("seed") !== undefined) {
+    const seed = Number(str("seed"));
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new UserError(`--seed must be a non-negative integer, got ${str("seed")}`);
+    }
+    testSeed = new TextEncoder().encode(`pp-kmeans test seed ${seed}`);
+  }
+  let maxFrameBytes: number | undefined;
+  if (str("max-frame-mib") !== undefined) {
+    const mib = Number(str("max-frame-mib"));
+    if (!(Number.isInteger(mib) && mib >= 1 && mib <= 4095)) {
+      throw new UserError(`--max-frame-mib must be an integer in [1, 4095]`);
+    }
+    maxFrameBytes = mib * 2 ** 20;
+  }
+  const jobValues: Record<string, string | boolean | undefined> = {};
+  for (const name of Object.keys(job.options)) jobValues[name] = values[name];
+  const tls = tlsGiven.length === 3
+    ? await readTlsFiles(str("tls-cert")!, str("tls-key")!, str("tls-ca")!).catch((error) => {
+      throw new UserError((error as Error).message);
+    })
+    : undefined;
+  const log = (line: string) => console.log(line);
+  const report = await runParty({
+    job,
+    jobValues,
+    role,
+    listen: str("listen") ? address(str("listen")!, "listen") : undefined,
+    connect: str("connect") ? address(str("connect")!, "connect") : undefined,
+    dataPath: str("data"),
+    tls,
+    testSeed,
+    timeouts: {
+      connectMs: seconds(str("connect-timeout"), "connect-timeout"),
+      idleMs: seconds(str("idle-timeout"), "idle-timeout"),
+    },
+    maxFrameBytes,
+    log,
+  });
+  const json = JSON.stringify(report, null, 2);
+  const path = str("json");
+  if (path) {
+    try {
+      await Deno.writeTextFile(path, json + "\n");
+    } catch (error) {
+      throw new UserError(`cannot write --json ${path}: ${(error as Error).message}`);
+    }
+  }
+  log(`result: ${JSON.stringify(report.result)}`);
+  const total = (report.traffic as { total: { bytesSent: number; rounds: number } }).total;
+  log(
+    `sent ${total.bytesSent} bytes in ${total.rounds} rounds; job took ${report.timings.jobMs} ms`,
+  );
+  return 0;
+}
+
+if (import.meta.main) await runMain(main);

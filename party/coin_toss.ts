@@ -1,0 +1,62 @@
+/**
+ * Commit-then-open coin toss (Blum, "Coin flipping by telephone", 1981) giving both parties a
+ * common 16-byte seed that neither chose alone.
+ *
+ *     P0: s0, salt <- random;  c = SHA-256("commit" || sid || s0 || salt);  send c
+ *     P1: s1 <- random;  send s1
+ *     P0: send s0 || salt
+ *     P1: check c;  both: seed = SHA-256("joint seed" || sid || s0 || s1)[0..16)
+ *
+ * Security: SHA-256 is modelled as a random oracle, so c hides s0 (the 128-bit salt makes it
+ * hiding even for a guessable s0) and binds P0 to it; P1 sends s1 before seeing s0. Semi-honest
+ * parties follow the protocol anyway; the commitment keeps one side from biasing the seed
+ * after seeing the other's share, should it deviate. The session id separates sessions.
+ * The seed is public between the two parties (it drives joint randomness, never a secret mask
+ * against the peer).
+ *
+ * @module
+ */
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { type Channel, ChannelError, recvBytes } from "./channel.ts";
+import { concat } from "./handshake.ts";
+import { randomBytes, SEED_BYTES } from "./prg.ts";
+
+const LABEL_COMMIT = new TextEncoder().encode("pp-kmeans coin toss commit v1");
+const LABEL_SEED = new TextEncoder().encode("pp-kmeans coin toss seed v1");
+const COMMITMENT_BYTES = 32;
+
+/**
+ * Runs the coin toss; `random(n)` supplies this party's fresh bytes (defaults to the OS CSPRNG;
+ * a test seed's PRG in deterministic runs). Resolves to the common 16-byte seed.
+ */
+export async function coinToss(
+  channel: Channel,
+  role: 0 | 1,
+  sessionId: Uint8Array,
+  random: (length: number) => Uint8Array = randomBytes,
+): Promise<Uint8Array> {
+  let s0: Uint8Array;
+  let s1: Uint8Array;
+  if (role === 0) {
+    s0 = random(SEED_BYTES);
+    const salt = random(SEED_BYTES);
+    channel.send(sha256(concat(LABEL_COMMIT, sessionId, s0, salt)));
+    await channel.flush();
+    s1 = await recvBytes(channel, SEED_BYTES, "coin-toss share");
+    channel.send(concat(s0, salt));
+    await channel.flush();
+  } else {
+    const commitment = await recvBytes(channel, COMMITMENT_BYTES, "coin-toss commitment");
+    s1 = random(SEED_BYTES);
+    channel.send(s1.slice());
+    await channel.flush();
+    const opening = await recvBytes(channel, 2 * SEED_BYTES, "coin-toss opening");
+    s0 = opening.subarray(0, SEED_BYTES);
+    const expected = sha256(concat(LABEL_COMMIT, sessionId, s0, opening.subarray(SEED_BYTES)));
+    if (!expected.every((byte, i) => byte === commitment[i])) {
+      throw new ChannelError("peer's coin-toss opening does not match its commitment");
+    }
+  }
+  return sha256(concat(LABEL_SEED, sessionId, s0, s1)).subarray(0, SEED_BYTES);
+}

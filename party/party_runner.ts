@@ -1,0 +1,111 @@
+/**
+ * Runs one party of a job: prepare the job, connect, handshake, coin toss, run, report.
+ * `cli/party.ts` parses the command line into {@link PartyRunOptions} and calls
+ * {@link runParty}; tests can call it directly.
+ *
+ * The report contains the job's result, the session id, timings and the channel's traffic
+ * accounting by phase: all public. Failures propagate as errors (a `UserError` for mismatches
+ * and bad input, a `ChannelError` for peer/transport problems) after the channel is closed,
+ * so the peer notices at once.
+ *
+ * @module
+ */
+
+import type { JsonValue } from "./handshake.ts";
+import { toHex } from "./handshake.ts";
+import type { PartyJob } from "./job.ts";
+import type { HostPort } from "./net.ts";
+import { connectSession, type SessionTimeouts } from "./session.ts";
+import type { TlsFiles } from "./tls.ts";
+
+/** Everything one party run needs. */
+export interface PartyRunOptions {
+  /** The job to run. */
+  job: PartyJob;
+  /** Values of the job's options. */
+  jobValues: Record<string, string | boolean | undefined>;
+  /** This party's role. */
+  role: 0 | 1;
+  /** Address to listen on (exactly one of listen/connect). */
+  listen?: HostPort;
+  /** Address to connect to. */
+  connect?: HostPort;
+  /** This party's data file. */
+  dataPath?: string;
+  /** Mutual TLS material. */
+  tls?: TlsFiles;
+  /** Fixed seed for reproducible tests/harness runs only. */
+  testSeed?: Uint8Array;
+  /** Time limits. */
+  timeouts?: SessionTimeouts;
+  /** Largest frame accepted or sent (bytes). */
+  maxFrameBytes?: number;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+/** What one party reports after a successful run. */
+export interface PartyReport {
+  /** Job name. */
+  job: string;
+  /** This party's role. */
+  role: 0 | 1;
+  /** Session id, hex. */
+  sessionId: string;
+  /** The job's result. */
+  result: JsonValue;
+  /** Wall-clock milliseconds: connecting + handshake, and the job itself. */
+  timings: { sessionMs: number; jobMs: number };
+  /** Channel accounting (bytes, messages, rounds), total and by phase. */
+  traffic: JsonValue;
+}
+
+/** Runs one party end to end; see the module doc. */
+export async function runParty(options: PartyRunOptions): Promise<PartyReport> {
+  const { job, log } = options;
+  const prepared = await job.prepare({
+    role: options.role,
+    dataPath: options.dataPath,
+    values: options.jobValues,
+    log,
+  });
+  const started = performance.now();
+  const session = await connectSession({
+    role: options.role,
+    listen: options.listen,
+    connect: options.connect,
+    tls: options.tls,
+    params: { job: job.name, ...prepared.params },
+    facts: prepared.facts,
+    testSeed: options.testSeed,
+    timeouts: options.timeouts,
+    channel: options.maxFrameBytes ? { maxFrameBytes: options.maxFrameBytes } : undefined,
+    log,
+  });
+  const sessionMs = performance.now() - started;
+  log(`session established with ${session.channel.peer} (id ${toHex(session.sessionId)})`);
+  try {
+    const jobStarted = performance.now();
+    const result = await prepared.run({
+      channel: session.channel,
+      role: session.role,
+      sessionId: session.sessionId,
+      jointSeed: session.jointSeed,
+      privateSeed: session.privateSeed,
+      peerFacts: session.peerFacts,
+      log,
+    });
+    const jobMs = performance.now() - jobStarted;
+    await session.channel.flush();
+    return {
+      job: job.name,
+      role: options.role,
+      sessionId: toHex(session.sessionId),
+      result,
+      timings: { sessionMs: Math.round(sessionMs), jobMs: Math.round(jobMs) },
+      traffic: session.channel.stats.snapshot() as unknown as JsonValue,
+    };
+  } finally {
+    session.channel.close();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * A ready two-party session: connection (TCP or mutual TLS), handshake (`handshake.ts`) and
+ * coin toss (`coin_toss.ts`), plus this party's private seed.
+ *
+ * {@link establishSession} does the handshake and coin toss over any {@link Channel} (the
+ * in-memory pair too); {@link connectSession} first opens the TCP/TLS connection.
+ *
+ * Seeds: by default the private seed and all fresh session randomness come from
+ * `crypto.getRandomValues` (`randomSeed`). The `testSeed` option derives them from a fixed
+ * value instead, for reproducible tests and harness runs only: it makes every "random" value of
+ * this party predictable to whoever knows the option, so the CLI labels it test-only.
+ *
+ * @module
+ */
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { type Channel, ChannelError } from "./channel.ts";
+import { coinToss } from "./coin_toss.ts";
+import { concat, handshake, type JsonValue } from "./handshake.ts";
+import { connectToPeer, type HostPort, listenForPeer } from "./net.ts";
+import { Prg, randomBytes, randomSeed, SEED_BYTES } from "./prg.ts";
+import { TcpChannel, type TcpChannelOptions } from "./tcp_channel.ts";
+import type { TlsFiles } from "./tls.ts";
+
+/** Time limits of a session (milliseconds). */
+export interface SessionTimeouts {
+  /** How long to wait for the peer to connect / to accept our connection; default 60 s. */
+  connectMs?: number;
+  /** Silence tolerated during handshake and coin toss; default 15 s. */
+  handshakeMs?: number;
+  /** Silence tolerated afterwards (idle-read and stalled-write timeout); default 120 s. */
+  idleMs?: number;
+}
+
+/** Everything {@link establishSession} needs besides the channel. */
+export interface SessionParams {
+  /** This party's role. */
+  role: 0 | 1;
+  /** Public job parameters both sides must agree on. */
+  params: Record<string, JsonValue>;
+  /** This party's public facts for the peer (e.g. its row count). */
+  facts?: Record<string, JsonValue>;
+  /** Fixed seed for reproducible tests/harness runs ONLY (see the module doc). */
+  testSeed?: Uint8Array;
+}
+
+/** Options of {@link connectSession}: give exactly one of `listen` and `connect`. */
+export interface ConnectSessionOptions extends SessionParams {
+  /** Accept the peer's connection on this address. */
+  listen?: HostPort;
+  /** Connect to the peer at this address. */
+  connect?: HostPort;
+  /** Mutual TLS material; omitted = plain TCP. */
+  tls?: TlsFiles;
+  /** Time limits. */
+  timeouts?: SessionTimeouts;
+  /** Frame-size and buffering limits of the channel. */
+  channel?: Omit<TcpChannelOptions, "idleTimeoutMs">;
+  /** Progress and warning lines (never secrets). */
+  log?: (line: string) => void;
+}
+
+/** An established session. */
+export interface Session<C extends Channel = Channel> {
+  /** The channel to the peer. */
+  channel: C;
+  /** This party's role. */
+  role: 0 | 1;
+  /** The common 16-byte session id. */
+  sessionId: Uint8Array;
+  /** The common 16-byte seed from the coin toss. */
+  jointSeed: Uint8Array;
+  /** This party's private 16-byte seed. */
+  privateSeed: Uint8Array;
+  /** The peer's public facts from the handshake. */
+  peerFacts: Record<string, JsonValue>;
+}
+
+/** Default timeouts. */
+export const DEFAULT_TIMEOUTS: Required<SessionTimeouts> = {
+  connectMs: 60_000,
+  handshakeMs: 15_000,
+  idleMs: 120_000,
+};
+
+/** Handshake + coin toss over an already connected channel. */
+export async function establishSession<C extends Channel>(
+  channel: C,
+  options: SessionParams,
+): Promise<Session<C>> {
+  let random: (length: number) => Uint8Array = randomBytes;
+  let privateSeed: Uint8Array;
+  if (options.testSeed) {
+    const derive = (label: string) =>
+      sha256(
+        concat(new TextEncoder().encode(label), options.testSeed!, Uint8Array.of(options.role)),
+      )
+        .subarray(0, SEED_BYTES);
+    privateSeed = derive("pp-kmeans test private seed");
+    const sessionPrg = new Prg(derive("pp-kmeans test session randomness"));
+    random = (length) => sessionPrg.bytes(length);
+  } else {
+    privateSeed = randomSeed();
+  }
+  const { sessionId, peerFacts } = await handshake(channel, {
+    role: options.role,
+    params: options.params,
+    facts: options.facts,
+    nonce: random(16),
+  });
+  const jointSeed = await coinToss(channel, options.role, sessionId, random);
+  return { channel, role: options.role, sessionId, jointSeed, privateSeed, peerFacts };
+}
+
+/** Connects (listen or connect), then runs {@link establishSession} with a short idle timeout. */
+export async function connectSession(
+  options: ConnectSessionOptions,
+): Promise<Session<TcpChannel>> {
+  const timeouts = { ...DEFAULT_TIMEOUTS };
+  for (const [key, value] of Object.entries(options.timeouts ?? {})) {
+    if (value !== undefined) timeouts[key as keyof SessionTimeouts] = value;
+  }
+  if (!!options.listen === !!options.connect) {
+    throw new RangeError("give exactly one of listen and connect");
+  }
+  const stream = options.listen
+    ? await listenForPeer({
+      ...options.listen,
+      tls: options.tls,
+      acceptTimeoutMs: timeouts.connectMs,
+      log: options.log,
+    })
+    : await connectToPeer({
+      ...options.connect!,
+      tls: options.tls,
+      deadlineMs: timeouts.connectMs,
+      log: options.log,
+    });
+  const channel = new TcpChannel(stream, {
+    ...options.channel,
+    idleTimeoutMs: timeouts.handshakeMs,
+  });
+  try {
+    const session = await establishSession(channel, options);
+    channel.idleTimeoutMs = timeouts.idleMs;
+    return session;
+  } catch (error) {
+    channel.close();
+    if (error instanceof ChannelError && options.tls) {
+      throw new ChannelError(
+        `${error.message} during the handshake (with TLS this usually means the peer refused ` +
+          `our certificate)`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,432 @@
+/**
+ * {@link Channel} over a TCP (or TLS) byte stream: length-prefixed frames with a background
+ * reader and an ordered, backpressured writer.
+ *
+ * Wire format: each side first writes the 8-byte {@link STREAM_PREAMBLE}, so bytes that are not
+ * our protocol (an HTTP client, a port scanner, a wrong service) fail at once with a clear
+ * message instead of being parsed as a frame length. Then every frame is a 4-byte little-endian
+ * payload length followed by the payload.
+ *
+ * Robustness (developers' guide: never hang, never allocate what the peer dictates):
+ * - a frame length above `maxFrameBytes` is rejected before anything is allocated;
+ * - the background reader stops pulling from the socket while more than `receiveBufferBytes`
+ *   of complete frames wait for `recv`, so TCP flow control bounds memory; it always finishes
+ *   the frame it started, so two sides streaming big frames at each other cannot deadlock;
+ * - `send` queues, the writer writes frames in order (small frames coalesced into one write,
+ *   big frames written from the caller's buffer without copying), `flush` waits for it;
+ * - a `recv` that sees no byte for `idleTimeoutMs`, or a write that makes no progress for as
+ *   long (peer stopped reading), fails the channel;
+ * - end of stream, a reset, a truncated or oversized frame or a bad preamble fail the channel
+ *   with a one-line {@link ChannelError} on every pending and later `recv`/`flush`.
+ * Frames that fully arrived before the peer closed are still delivered.
+ *
+ * Security: the channel only moves bytes; confidentiality against the network comes from TLS
+ * (`tls.ts`) or from running on a trusted link. Nothing here logs payloads.
+ *
+ * @module
+ */
+
+import { type Channel, ChannelError, ChannelStats } from "./channel.ts";
+import type { ByteStream } from "./byte_stream.ts";
+
+/** First bytes each side writes on a fresh connection: "PPKM", a zero, "TCP", version 1. */
+export const STREAM_PREAMBLE: Uint8Array = new Uint8Array([
+  0x50,
+  0x50,
+  0x4b,
+  0x4d,
+  0x00,
+  0x54,
+  0x43,
+  0x01,
+]);
+
+/** Default largest frame accepted or sent: 256 MiB. */
+export const DEFAULT_MAX_FRAME_BYTES = 256 << 20;
+/** Default bytes of received, unconsumed frames before the reader pauses: 256 MiB. */
+export const DEFAULT_RECEIVE_BUFFER_BYTES = 256 << 20;
+/** Default silence tolerated while waiting on the peer: 120 s. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+
+/** Tunables of a {@link TcpChannel}. */
+export interface TcpChannelOptions {
+  /** Largest frame payload accepted or sent (bytes, ≤ 2^32 − 1); default 256 MiB. */
+  maxFrameBytes?: number;
+  /** Received-but-unconsumed bytes after which the reader pauses; default 256 MiB. */
+  receiveBufferBytes?: number;
+  /** Silence (no byte in, or no write progress) after which the channel fails; default 120 s. */
+  idleTimeoutMs?: number;
+}
+
+const SCRATCH_BYTES = 1 << 20;
+/** Frames up to this size are copied into a coalesced write; bigger ones are written in place. */
+const SMALL_FRAME_BYTES = 64 << 10;
+const BATCH_BYTES = 256 << 10;
+
+type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
+
+/** A framed {@link Channel} over a connected {@link ByteStream}; see the module doc. */
+export class TcpChannel implements Channel {
+  /** Traffic counters of this end. */
+  readonly stats: ChannelStats = new ChannelStats();
+  /** The peer's address, for messages. */
+  readonly peer: string;
+  readonly #stream: ByteStream;
+  readonly #maxFrameBytes: number;
+  readonly #receiveBufferBytes: number;
+  #idleTimeoutMs: number;
+
+  // receive side
+  #inbox: Uint8Array[] = [];
+  #inboxHead = 0;
+  #inboxBytes = 0;
+  #recvWaiter: Waiter<Uint8Array> | null = null;
+  #resumeReader: (() => void) | null = null;
+  #scratch = new Uint8Array(SCRATCH_BYTES);
+  #scratchView = new DataView(this.#scratch.buffer);
+  #head = 0;
+  #tail = 0;
+  #midFrame = false;
+  #lastByteAt = Date.now();
+  #waitingSince = 0;
+
+  // send side
+  #outbox: Uint8Array[] = [];
+  #outboxHead = 0;
+  #writing = false;
+  #lastWriteAt = Date.now();
+  #flushWaiters: Waiter<void>[] = [];
+
+  #failure: ChannelError | null = null;
+  #closedLocally = false;
+  #timer: ReturnType<typeof setInterval>;
+
+  /** Starts the reader and writes the preamble; the stream must be freshly connected. */
+  constructor(stream: ByteStream, options: TcpChannelOptions = {}) {
+    this.#stream = stream;
+    this.peer = stream.peer;
+    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (!(this.#maxFrameBytes >= 1 && this.#maxFrameBytes <= 0xffffffff)) {
+      throw new RangeError(`maxFrameBytes must be in [1, 2^32 - 1]`);
+    }
+    this.#receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES;
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    const tick = Math.max(20, Math.min(1000, this.#idleTimeoutMs / 4));
+    this.#timer = setInterval(() => this.#checkIdle(), tick);
+    this.#timer.unref(); // pending socket ops keep the process alive, not this timer
+    this.#enqueue(STREAM_PREAMBLE.slice());
+    this.#readLoop();
+  }
+
+  /** The current idle timeout in milliseconds. */
+  get idleTimeoutMs(): number {
+    return this.#idleTimeoutMs;
+  }
+
+  /** Changes the idle timeout (e.g. a short one during the handshake). */
+  set idleTimeoutMs(ms: number) {
+    this.#idleTimeoutMs = ms;
+  }
+
+  /** Queues one frame; the channel owns `frame` from now on. */
+  send(frame: Uint8Array): void {
+    if (this.#failure) throw this.#failure;
+    if (frame.length > this.#maxFrameBytes) {
+      throw new ChannelError(
+        `refusing to send a frame of ${frame.length} bytes (limit ${this.#maxFrameBytes})`,
+      );
+    }
+    this.stats.recordSend(frame.length);
+    const header = new Uint8Array(4);
+    new DataView(header.buffer).setUint32(0, frame.length, true);
+    this.#enqueue(header);
+    if (frame.length > 0) this.#enqueue(frame);
+  }
+
+  /** Resolves when every queued frame has been handed to the operating system. */
+  flush(): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (!this.#writing && this.#outboxHead === this.#outbox.length) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#flushWaiters.push({ resolve, reject }));
+  }
+
+  /** The next frame from the peer. */
+  recv(): Promise<Uint8Array> {
+    if (this.#inboxHead < this.#inbox.length && !this.#closedLocally) {
+      return Promise.resolve(this.#takeFrame());
+    }
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#recvWaiter) return Promise.reject(new ChannelError("concurrent recv on one channel"));
+    this.#waitingSince = Date.now();
+    return new Promise((resolve, reject) => (this.#recvWaiter = { resolve, reject }));
+  }
+
+  /** Closes the connection at once; queued but unwritten frames are dropped. */
+  close(): void {
+    if (this.#failure) {
+      this.#closedLocally = true;
+      return;
+    }
+    this.#closedLocally = true;
+    this.#fail(new ChannelError("channel closed"));
+  }
+
+  /** Flushes, then closes: the peer receives everything sent before. */
+  async closeGracefully(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.close();
+    }
+  }
+
+  // ---- receive side ----
+
+  #takeFrame(): Uint8Array {
+    const frame = this.#inbox[this.#inboxHead];
+    this.#inbox[this.#inboxHead++] = undefined as unknown as Uint8Array;
+    if (this.#inboxHead > 1024 && this.#inboxHead * 2 > this.#inbox.length) {
+      this.#inbox = this.#inbox.slice(this.#inboxHead);
+      this.#inboxHead = 0;
+    }
+    this.#inboxBytes -= frame.length;
+    if (this.#resumeReader && this.#inboxBytes < this.#receiveBufferBytes) {
+      const resume = this.#resumeReader;
+      this.#resumeReader = null;
+      resume();
+    }
+    this.stats.recordReceive(frame.length);
+    return frame;
+  }
+
+  #deliver(frame: Uint8Array): void {
+    const waiter = this.#recvWaiter;
+    if (waiter) {
+      this.#recvWaiter = null;
+      this.stats.recordReceive(frame.length);
+      waiter.resolve(frame);
+    } else {
+      this.#inbox.push(frame);
+      this.#inboxBytes += frame.length;
+    }
+  }
+
+  /** Reads more bytes into the scratch buffer; throws at end of stream. */
+  async #fill(): Promise<void> {
+    if (this.#head === this.#tail) {
+      this.#head = this.#tail = 0;
+    } else if (this.#tail === this.#scratch.length) {
+      this.#scratch.copyWithin(0, this.#head, this.#tail);
+      this.#tail -= this.#head;
+      this.#head = 0;
+    }
+    const n = await this.#readSome(this.#scratch.subarray(this.#tail));
+    this.#tail += n;
+  }
+
+  async #readSome(into: Uint8Array): Promise<number> {
+    let n: number | null;
+    try {
+      n = await this.#stream.read(into);
+    } catch (error) {
+      throw this.#failure ??
+        new ChannelError(`connection to peer ${this.peer} failed: ${describe(error)}`);
+    }
+    if (n === null) {
+      throw this.#failure ??
+        new ChannelError(
+          this.#midFrame
+            ? `peer ${this.peer} closed the connection in the middle of a frame (truncated frame)`
+            : `peer ${this.peer} closed the connection`,
+        );
+    }
+    this.#lastByteAt = Date.now();
+    return n;
+  }
+
+  async #readLoop(): Promise<void> {
+    try {
+      this.#midFrame = true;
+      while (this.#tail - this.#head < STREAM_PREAMBLE.length) await this.#fill();
+      const preamble = this.#scratch.subarray(this.#head, this.#head + STREAM_PREAMBLE.length);
+      if (!preamble.every((byte, i) => byte === STREAM_PREAMBLE[i])) {
+        throw new ChannelError(
+          `peer ${this.peer} does not speak this protocol (first bytes ${printable(preamble)})`,
+        );
+      }
+      this.#head += STREAM_PREAMBLE.length;
+      for (;;) {
+        this.#midFrame = false;
+        if (this.#inboxBytes >= this.#receiveBufferBytes) {
+          await new Promise<void>((resolve) => (this.#resumeReader = resolve));
+          if (this.#failure) return;
+        }
+        if (this.#tail - this.#head < 4) {
+          if (this.#tail > this.#head) this.#midFrame = true;
+          while (this.#tail - this.#head < 4) {
+            await this.#fill();
+            this.#midFrame = true;
+          }
+        }
+        this.#midFrame = true;
+        const length = this.#scratchView.getUint32(this.#head, true);
+        this.#head += 4;
+        if (length > this.#maxFrameBytes) {
+          throw new ChannelError(
+            `peer ${this.peer} sent a frame of ${length} bytes, over the limit of ${this.#maxFrameBytes}`,
+          );
+        }
+        this.#deliver(await this.#readPayload(length));
+      }
+    } catch (error) {
+      this.#fail(
+        error instanceof ChannelError
+          ? error
+          : new ChannelError(`channel failed: ${describe(error)}`),
+      );
+    }
+  }
+
+  async #readPayload(length: number): Promise<Uint8Array> {
+    const frame = new Uint8Array(length);
+    let got = Math.min(length, this.#tail - this.#head);
+    frame.set(this.#scratch.subarray(this.#head, this.#head + got));
+    this.#head += got;
+    while (got < length) {
+      if (length - got >= SCRATCH_BYTES / 2) {
+        // Big remainder: read straight into the frame, no intermediate copy.
+        got += await this.#readSome(frame.subarray(got));
+      } else {
+        await this.#fill();
+        const take = Math.min(length - got, this.#tail - this.#head);
+        frame.set(this.#scratch.subarray(this.#head, this.#head + take), got);
+        this.#head += take;
+        got += take;
+      }
+    }
+    return frame;
+  }
+
+  // ---- send side ----
+
+  #enqueue(chunk: Uint8Array): void {
+    this.#outbox.push(chunk);
+    if (!this.#writing) {
+      this.#writing = true;
+      // Start on a microtask so that frames sent in the same synchronous burst coalesce.
+      queueMicrotask(() => this.#writeLoop());
+    }
+  }
+
+  async #writeLoop(): Promise<void> {
+    try {
+      while (this.#outboxHead < this.#outbox.length && !this.#failure) {
+        await this.#writeAll(this.#nextBatch());
+      }
+      if (this.#outboxHead === this.#outbox.length) {
+        this.#outbox = [];
+        this.#outboxHead = 0;
+      }
+      this.#writing = false;
+      if (this.#failure) return;
+      const waiters = this.#flushWaiters;
+      this.#flushWaiters = [];
+      for (const waiter of waiters) waiter.resolve();
+    } catch (error) {
+      this.#writing = false;
+      this.#fail(
+        this.#failure ??
+          new ChannelError(`sending to peer ${this.peer} failed: ${describe(error)}`),
+      );
+    }
+  }
+
+  /** The next bytes to write: a big chunk as is, or several small chunks copied together. */
+  #nextBatch(): Uint8Array {
+    const outbox = this.#outbox;
+    const first = outbox[this.#outboxHead];
+    if (first.length > SMALL_FRAME_BYTES) {
+      outbox[this.#outboxHead++] = undefined as unknown as Uint8Array;
+      return first;
+    }
+    let end = this.#outboxHead;
+    let total = 0;
+    while (
+      end < outbox.length && outbox[end].length <= SMALL_FRAME_BYTES &&
+      total + outbox[end].length <= BATCH_BYTES
+    ) {
+      total += outbox[end++].length;
+    }
+    if (end === this.#outboxHead + 1) {
+      outbox[this.#outboxHead++] = undefined as unknown as Uint8Array;
+      return first;
+    }
+    const batch = new Uint8Array(total);
+    let offset = 0;
+    for (let i = this.#outboxHead; i < end; i++) {
+      batch.set(outbox[i], offset);
+      offset += outbox[i].length;
+      outbox[i] = undefined as unknown as Uint8Array;
+    }
+    this.#outboxHead = end;
+    return batch;
+  }
+
+  async #writeAll(data: Uint8Array): Promise<void> {
+    let offset = 0;
+    this.#lastWriteAt = Date.now();
+    while (offset < data.length) {
+      offset += await this.#stream.write(data.subarray(offset));
+      this.#lastWriteAt = Date.now();
+    }
+  }
+
+  // ---- failure handling ----
+
+  #checkIdle(): void {
+    if (this.#failure) return;
+    const now = Date.now();
+    const limit = this.#idleTimeoutMs;
+    if (this.#recvWaiter && now - Math.max(this.#lastByteAt, this.#waitingSince) > limit) {
+      this.#fail(
+        new ChannelError(`no data from peer ${this.peer} for ${limit / 1000} s (idle timeout)`),
+      );
+    } else if (this.#writing && now - this.#lastWriteAt > limit) {
+      this.#fail(
+        new ChannelError(
+          `peer ${this.peer} stopped reading for ${limit / 1000} s (write timeout)`,
+        ),
+      );
+    }
+  }
+
+  #fail(error: ChannelError): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    clearInterval(this.#timer);
+    this.#stream.close();
+    const waiter = this.#recvWaiter;
+    this.#recvWaiter = null;
+    waiter?.reject(error);
+    const flushWaiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const flushWaiter of flushWaiters) flushWaiter.reject(error);
+    const resume = this.#resumeReader;
+    this.#resumeReader = null;
+    resume?.();
+  }
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
+}
+
+/** Shows the first bytes of a bad preamble as hex plus printable ASCII, for the error line. */
+function printable(bytes: Uint8Array): string {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+  const ascii = Array.from(bytes, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join(
+    "",
+  );
+  return `${hex} "${ascii}"`;
+}
