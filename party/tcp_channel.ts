@@ -87,6 +87,7 @@ export class TcpChannel implements Channel {
   #head = 0;
   #tail = 0;
   #midFrame = false;
+  #preambleSeen = false;
   #lastByteAt = Date.now();
   #waitingSince = 0;
 
@@ -229,13 +230,20 @@ export class TcpChannel implements Channel {
     try {
       n = await this.#stream.read(into);
     } catch (error) {
-      throw this.#failure ??
-        new ChannelError(`connection to peer ${this.peer} failed: ${describe(error)}`);
+      if (this.#failure) throw this.#failure;
+      const reason = describe(error);
+      throw new ChannelError(
+        /close_notify/.test(reason)
+          ? `peer ${this.peer} closed the TLS connection abruptly`
+          : `connection to peer ${this.peer} failed: ${reason}`,
+      );
     }
     if (n === null) {
       throw this.#failure ??
         new ChannelError(
-          this.#midFrame
+          !this.#preambleSeen
+            ? `peer ${this.peer} closed the connection before speaking (TLS on one side only?)`
+            : this.#midFrame
             ? `peer ${this.peer} closed the connection in the middle of a frame (truncated frame)`
             : `peer ${this.peer} closed the connection`,
         );
@@ -255,6 +263,7 @@ export class TcpChannel implements Channel {
         );
       }
       this.#head += STREAM_PREAMBLE.length;
+      this.#preambleSeen = true;
       for (;;) {
         this.#midFrame = false;
         if (this.#inboxBytes >= this.#receiveBufferBytes) {
