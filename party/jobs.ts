@@ -5,11 +5,12 @@
  */
 
 import type { PartyJob } from "./job.ts";
+import { netBenchJob } from "./net_bench_job.ts";
 import { secureSumJob } from "./secure_sum_job.ts";
 
 /** Every runnable job, by name. */
 export const JOBS: ReadonlyMap<string, PartyJob> = new Map(
-  [secureSumJob].map((job) => [job.name, job]),
+  [secureSumJob, netBenchJob].map((job) => [job.name, job]),
 );
 
 /** The job used when `--job` is absent. */
