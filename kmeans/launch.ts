@@ -26,6 +26,7 @@ import {
   referenceRun,
 } from "./launch_report.ts";
 import { revealedValues } from "./secure_lloyd.ts";
+import { launchParties } from "../party/launcher.ts";
 
 /** Mall Customers, shipped with the project. */
 export const MALL_PATH = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
@@ -35,12 +36,6 @@ const SCORE = "Spending Score (1-100)";
 /** Launcher options (strings as parsed from the command line). */
 export type LaunchValues = Record<string, string | boolean | undefined>;
 
-/** How to start one party process: executable and arguments before the job options. */
-export interface PartyCommand {
-  /** Arguments to `deno` (e.g. `run -A cli/party.ts --job kmeans`). */
-  args: string[];
-}
-
 /** Writes Mall rows 1–100 and 101–200 (with the header) into `dir`. */
 async function splitMall(dir: string): Promise<[string, string]> {
   const lines = (await Deno.readTextFile(MALL_PATH)).trimEnd().split(/\r?\n/);
@@ -49,31 +44,6 @@ async function splitMall(dir: string): Promise<[string, string]> {
   await Deno.writeTextFile(a, [lines[0], ...lines.slice(1, 101)].join("\n") + "\n");
   await Deno.writeTextFile(b, [lines[0], ...lines.slice(101)].join("\n") + "\n");
   return [a, b];
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
-async function pipeWithPrefix(
-  stream: ReadableStream<Uint8Array>,
-  prefix: string,
-  to: "out" | "err",
-) {
-  const decoder = new TextDecoder();
-  let pending = "";
-  const write = (line: string) => (to === "out" ? console.log : console.error)(`${prefix}${line}`);
-  for await (const chunk of stream) {
-    pending += decoder.decode(chunk, { stream: true });
-    const lines = pending.split("\n");
-    pending = lines.pop()!;
-    for (const line of lines) write(line);
-  }
-  if (pending) write(pending);
 }
 
 const JOB_OPTION_NAMES = [
@@ -93,7 +63,7 @@ const JOB_OPTION_NAMES = [
 ];
 
 /** Runs the launch; returns the process exit code. */
-export async function launchKmeans(values: LaunchValues, party: PartyCommand): Promise<number> {
+export async function launchKmeans(values: LaunchValues): Promise<number> {
   const partition = (values.partition ?? "horizontal") as string;
   const defaults = values["data-a"] === undefined && values["data-b"] === undefined;
   if (!defaults && (values["data-a"] === undefined || values["data-b"] === undefined)) {
@@ -149,65 +119,32 @@ export async function launchKmeans(values: LaunchValues, party: PartyCommand): P
     console.log("values this run reveals:");
     for (const item of revealed) console.log(`  - ${item}`);
 
-    const port = freePort();
+    const commonArgs = ["--job", "kmeans"];
+    for (const name of JOB_OPTION_NAMES) {
+      const value = v[name];
+      if (typeof value === "string") commonArgs.push(`--${name}`, value);
+      else if (value === true) commonArgs.push(`--${name}`);
+    }
     const started = performance.now();
-    const children = ([0, 1] as const).map((role) => {
-      const args = [
-        ...party.args,
-        "--role",
-        String(role),
-        role === 0 ? "--listen" : "--connect",
-        `127.0.0.1:${port}`,
-        "--data",
-        files[role],
-        "--json",
-        `${dir}/party_${role}.json`,
-        "--features",
-        features[role],
-      ];
-      for (const name of JOB_OPTION_NAMES) {
-        const value = v[name];
-        if (typeof value === "string") args.push(`--${name}`, value);
-        else if (value === true) args.push(`--${name}`);
-      }
-      const child = new Deno.Command(Deno.execPath(), {
-        args,
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const prefix = role === 0 ? "[A] " : "[B] ";
-      return {
-        child,
-        piping: Promise.all([
-          pipeWithPrefix(child.stdout, prefix, "out"),
-          pipeWithPrefix(child.stderr, prefix, "err"),
-        ]),
-      };
+    const outcome = await launchParties({
+      commonArgs,
+      partyArgs: [
+        ["--data", files[0], "--features", features[0]],
+        ["--data", files[1], "--features", features[1]],
+      ],
     });
-    // If one party fails, stop the other instead of letting it wait for its peer.
-    const statuses = await Promise.all(children.map(async (c, i) => {
-      const status = await c.child.status;
-      if (!status.success) {
-        try {
-          children[1 - i].child.kill("SIGTERM");
-        } catch {
-          // already exited
-        }
-      }
-      return status;
-    }));
-    await Promise.all(children.map((c) => c.piping));
     const seconds = (performance.now() - started) / 1000;
-    if (!statuses.every((s) => s.success)) {
+    if (outcome.exitCode !== 0) {
       throw new UserError(
-        `a party failed (exit codes A ${statuses[0].code}, B ${statuses[1].code}); see above`,
-        1,
+        `party A exited with ${outcome.exitCodes[0]}, party B with ${outcome.exitCodes[1]}`,
+        outcome.exitCode,
       );
     }
-    const results = await Promise.all([0, 1].map(async (role) => {
-      const json = JSON.parse(await Deno.readTextFile(`${dir}/party_${role}.json`));
+    const results = outcome.reports.map((report) => {
+      const json = report as Record<string, unknown> | null;
+      if (json === null) throw new UserError("a party wrote no result", 1);
       return (json.result ?? json) as PartyKmeansResult & Record<string, unknown>;
-    }));
+    });
     const [a, b] = results;
     const bytesSent = Math.max(a.stats.bytesSent, b.stats.bytesSent);
     const rounds = Math.max(a.stats.rounds, b.stats.rounds);
