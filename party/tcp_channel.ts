@@ -343,9 +343,15 @@ export class TcpChannel implements Channel {
       for (const waiter of waiters) waiter.resolve();
     } catch (error) {
       this.#writing = false;
+      const gone = error instanceof Deno.errors.BrokenPipe ||
+        error instanceof Deno.errors.ConnectionReset;
       this.#fail(
         this.#failure ??
-          new ChannelError(`sending to peer ${this.peer} failed: ${describe(error)}`),
+          new ChannelError(
+            gone
+              ? `peer ${this.peer} closed the connection (${describe(error)})`
+              : `sending to peer ${this.peer} failed: ${describe(error)}`,
+          ),
       );
     }
   }

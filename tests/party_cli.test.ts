@@ -1,0 +1,211 @@
+/**
+ * The runtime end to end with real processes: `cli/launch.ts` runs both parties over TCP and
+ * gets the plaintext column totals; two processes stream 256 MiB at each other with every
+ * byte checked; a parameter mismatch stops both with exit code 2 naming the parameter; killing
+ * either party makes the other exit non-zero with one clear line in under 5 s; garbage on the
+ * port and bad options are one-line errors.
+ */
+
+import assert from "node:assert/strict";
+import { freePort, launchParties } from "../party/launcher.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const MALL = `${ROOT}data/Mall_Customers.csv`;
+const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-run"];
+
+interface Running {
+  child: Deno.ChildProcess;
+  /** Every output line so far (stdout and stderr). */
+  lines: string[];
+  /** Resolves with the exit code once the process ended and its output was read. */
+  done: Promise<number>;
+  /** Resolves when a line matching `pattern` has appeared. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+}
+
+function start(script: string, args: string[]): Running {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, `${ROOT}${script}`, ...args],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines: string[] = [];
+  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
+  const pump = async (stream: ReadableStream<Uint8Array>) => {
+    let pending = "";
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      pending += text;
+      const parts = pending.split("\n");
+      pending = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        for (const w of watchers) if (w.pattern.test(line)) w.resolve();
+      }
+    }
+    if (pending) lines.push(pending);
+  };
+  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
+  const done = (async () => {
+    const status = await child.status;
+    await pumps;
+    return status.code;
+  })();
+  return {
+    child,
+    lines,
+    done,
+    waitFor(pattern, timeoutMs = 20_000) {
+      if (lines.some((line) => pattern.test(line))) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern}: ${lines.join(" | ")}`)),
+          timeoutMs,
+        );
+        watchers.push({
+          pattern,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+        done.then(() => {
+          clearTimeout(timer);
+          if (!lines.some((line) => pattern.test(line))) {
+            reject(new Error(`exited without ${pattern}: ${lines.join(" | ")}`));
+          }
+        });
+      });
+    },
+  };
+}
+
+function errorLines(lines: string[]): string[] {
+  return lines.filter((line) => line.startsWith("error:"));
+}
+
+/** Column totals of the Mall data computed directly from the file (the plaintext reference). */
+async function mallTotals(columns: string[]): Promise<number[]> {
+  const [header, ...rows] = (await Deno.readTextFile(MALL)).trim().split("\n");
+  const index = columns.map((name) => header.split(",").indexOf(name));
+  return index.map((i) => rows.reduce((sum, row) => sum + Number(row.split(",")[i]), 0));
+}
+
+Deno.test("launch: default run is a secure sum of Mall rows 1-100 and 101-200 over TCP", async () => {
+  const run = start("cli/launch.ts", []);
+  const code = await run.done;
+  assert.equal(code, 0, run.lines.join("\n"));
+  assert.ok(run.lines.some((line) => line.startsWith("[A] ")));
+  assert.ok(run.lines.some((line) => line.startsWith("[B] ")));
+  const resultLine = run.lines.find((line) => line.startsWith("[launch] both parties finished"));
+  assert.ok(resultLine, run.lines.join("\n"));
+  const result = JSON.parse(resultLine.slice(resultLine.indexOf("{")));
+  const columns = ["Age", "Annual Income (k$)", "Spending Score (1-100)"];
+  assert.deepEqual(result.features, columns);
+  assert.deepEqual(result.rows, [100, 100]);
+  assert.deepEqual(result.totals, await mallTotals(columns));
+});
+
+Deno.test("two processes stream 256 MiB in both directions at once, every byte checked", async () => {
+  const outcome = await launchParties({
+    commonArgs: ["--job", "net-bench", "--stream-mib", "256", "--pings", "50", "--verify"],
+    log: () => {},
+  });
+  assert.deepEqual(outcome.exitCodes, [0, 0]);
+  for (
+    const report of outcome.reports as {
+      result: { verified: boolean };
+      traffic: { byPhase: Record<string, { bytesReceived: number }> };
+    }[]
+  ) {
+    assert.equal(report.result.verified, true);
+    // one-way (A only) + two-way: A sends 512 MiB, B 256 MiB, plus small control frames.
+    assert.ok(report.traffic.byPhase["two-way"].bytesReceived >= 256 * 2 ** 20);
+  }
+});
+
+Deno.test("parameter mismatch: both parties exit 2 and name the parameter", async () => {
+  const lines: string[] = [];
+  const outcome = await launchParties({
+    commonArgs: ["--data", MALL],
+    partyArgs: [["--columns", "Age,Annual Income (k$)"], ["--columns", "Age"]],
+    log: (line) => lines.push(line),
+  });
+  assert.deepEqual(outcome.exitCodes, [2, 2], lines.join("\n"));
+  for (const party of ["A", "B"]) {
+    const error = lines.find((line) => line.startsWith(`[${party}] error:`));
+    assert.ok(error, lines.join("\n"));
+    assert.match(error, /parameters differ.*"features" is \[/);
+  }
+});
+
+for (const victim of [0, 1]) {
+  Deno.test(`killing party ${"AB"[victim]} mid-stream makes the other exit non-zero within 5 s`, async () => {
+    const port = freePort();
+    const job = ["--job", "net-bench", "--stream-mib", "1000000", "--frame-mib", "4"];
+    const parties = [
+      start("cli/party.ts", ["--role", "0", "--listen", `127.0.0.1:${port}`, ...job]),
+      start("cli/party.ts", ["--role", "1", "--connect", `127.0.0.1:${port}`, ...job]),
+    ];
+    await Promise.all(parties.map((party) => party.waitFor(/session established/)));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // well into the stream
+    const killedAt = Date.now();
+    parties[victim].child.kill("SIGKILL");
+    const survivor = parties[1 - victim];
+    const code = await Promise.race([
+      survivor.done,
+      new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5000)),
+    ]);
+    if (code === -1) survivor.child.kill("SIGKILL");
+    await Promise.all(parties.map((party) => party.done));
+    assert.notEqual(code, -1, "survivor still running 5 s after its peer was killed");
+    assert.notEqual(code, 0);
+    assert.ok(Date.now() - killedAt < 5000);
+    const errors = errorLines(survivor.lines);
+    assert.equal(errors.length, 1, survivor.lines.join("\n"));
+    assert.match(errors[0], /peer .* closed the connection|connection to peer .* failed/);
+  });
+}
+
+Deno.test("garbage on the listening port: the party exits 1 with one clear line", async () => {
+  const port = freePort();
+  const party = start("cli/party.ts", [
+    "--role",
+    "0",
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--job",
+    "net-bench",
+  ]);
+  await party.waitFor(/listening on/);
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n"));
+  const code = await party.done;
+  conn.close();
+  assert.equal(code, 1);
+  const errors = errorLines(party.lines);
+  assert.equal(errors.length, 1, party.lines.join("\n"));
+  assert.match(errors[0], /does not speak this protocol/);
+});
+
+Deno.test("bad command-line options: exit 2 with one line, no stack trace", async () => {
+  for (
+    const [args, pattern] of [
+      [["--role", "3", "--listen", "127.0.0.1:1"], /--role must be 0 or 1/],
+      [["--role", "0"], /exactly one of --listen/],
+      [["--role", "0", "--listen", "nohost"], /bad address "nohost"/],
+      [["--role", "0", "--listen", "127.0.0.1:1", "--bogus"], /bogus/],
+      [["--role", "0", "--listen", "127.0.0.1:1", "--job", "nope"], /unknown job "nope"/],
+      [["--role", "0", "--listen", "127.0.0.1:1", "--tls-cert", "x"], /needs all of --tls-cert/],
+      [
+        ["--role", "0", "--listen", "127.0.0.1:1", "--data", "/nonexistent.csv", "--columns", "a"],
+        /cannot read \/nonexistent\.csv/,
+      ],
+    ] as [string[], RegExp][]
+  ) {
+    const party = start("cli/party.ts", args);
+    assert.equal(await party.done, 2, `${args.join(" ")}: ${party.lines.join(" | ")}`);
+    assert.equal(party.lines.length, 1, party.lines.join("\n"));
+    assert.match(party.lines[0], pattern);
+  }
+});
