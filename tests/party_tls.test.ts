@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { ChannelError } from "../party/channel.ts";
-import { freePort } from "../party/launcher.ts";
+import { freePort, launchParties } from "../party/launcher.ts";
 import { connectSession, type Session } from "../party/session.ts";
 import type { TlsFiles } from "../party/tls.ts";
 import type { TcpChannel } from "../party/tcp_channel.ts";
@@ -178,4 +178,35 @@ Deno.test("TLS: a plain-TCP peer talking to a TLS listener fails on both sides",
   const [listenerError, connectorError] = rejectionsOf(await sessionPair(pki.good[0], undefined));
   assert.match(listenerError.message, /TLS handshake/);
   assert.match(connectorError.message, /closed|reset|failed|protocol/);
+});
+
+Deno.test("TLS through the CLI: two processes with CA-signed certificates run a job", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ppkm-tls-cli-" });
+  try {
+    const write = async (name: string, files: TlsFiles) => {
+      await Deno.writeTextFile(`${dir}/${name}.pem`, files.cert);
+      await Deno.writeTextFile(`${dir}/${name}.key`, files.key);
+      return ["--tls-cert", `${dir}/${name}.pem`, "--tls-key", `${dir}/${name}.key`];
+    };
+    await Deno.writeTextFile(`${dir}/ca.pem`, pki.good[0].ca);
+    const common = ["--job", "net-bench", "--stream-mib", "8", "--pings", "20", "--verify"];
+    const good = await launchParties({
+      commonArgs: [...common, "--tls-ca", `${dir}/ca.pem`],
+      partyArgs: [await write("a", pki.good[0]), await write("b", pki.good[1])],
+      log: () => {},
+    });
+    assert.deepEqual(good.exitCodes, [0, 0]);
+    const lines: string[] = [];
+    const refused = await launchParties({
+      commonArgs: [...common, "--tls-ca", `${dir}/ca.pem`],
+      partyArgs: [await write("a", pki.good[0]), await write("rogue", pki.rogue)],
+      log: (line) => lines.push(line),
+    });
+    assert.notEqual(refused.exitCodes[0], 0);
+    assert.notEqual(refused.exitCodes[1], 0);
+    assert.ok(lines.some((line) => /^\[A\] error: TLS handshake/.test(line)), lines.join("\n"));
+    assert.ok(lines.some((line) => /^\[B\] error: /.test(line)), lines.join("\n"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
