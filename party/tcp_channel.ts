@@ -62,6 +62,7 @@ const SCRATCH_BYTES = 1 << 20;
 /** Frames up to this size are copied into a coalesced write; bigger ones are written in place. */
 const SMALL_FRAME_BYTES = 64 << 10;
 const BATCH_BYTES = 256 << 10;
+const WRITE_SLICE_BYTES = 8 << 20;
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
 
@@ -391,7 +392,9 @@ export class TcpChannel implements Channel {
     let offset = 0;
     this.#lastWriteAt = Date.now();
     while (offset < data.length) {
-      offset += await this.#stream.write(data.subarray(offset));
+      // Bounded slices so that progress (for the write timeout) is seen on slow links too.
+      const end = Math.min(data.length, offset + WRITE_SLICE_BYTES);
+      offset += await this.#stream.write(data.subarray(offset, end));
       this.#lastWriteAt = Date.now();
     }
   }
