@@ -2,7 +2,15 @@
  * Runs both parties of a job on this machine as two child processes over TCP on 127.0.0.1
  * (see `party/launcher.ts`), printing their prefixed output and the result.
  *
- *     deno task launch                      # secure sum of Mall rows 1-100 (A) and 101-200 (B)
+ * The default job is secure k-means (kmeans/launch.ts, issue 7):
+ *
+ *     deno task launch                      # Mall rows 1-100 (A) / 101-200 (B), k = 5
+ *     deno task launch --partition vertical # A: Annual Income, B: Spending Score, on CustomerID
+ *     deno task launch --data-a a.csv --data-b b.csv --features x,y --k 3 --init random --seed 1
+ *     deno task launch --k 1..10 --plot elbow.svg   # secure elbow: only the inertias revealed
+ *
+ * Other jobs keep the generic form (arguments after `--` go to both parties):
+ *
  *     deno task launch --data FILE --split 500 -- --columns Age,Income
  *     deno task launch --data-a a.csv --data-b b.csv -- --job secure-sum --columns 0,1
  *
@@ -17,6 +25,8 @@
 import { parseArgs } from "node:util";
 import { runMain, UserError } from "./errors.ts";
 import { launchParties } from "../party/launcher.ts";
+import { KMEANS_JOB_OPTIONS } from "../kmeans/job.ts";
+import { launchKmeans } from "../kmeans/launch.ts";
 
 const MALL = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
 const MALL_COLUMNS = "Age,Annual Income (k$),Spending Score (1-100)";
@@ -45,7 +55,65 @@ async function splitCsv(path: string, rowsForA: number, dir: string): Promise<[s
   return files;
 }
 
+const KMEANS_LAUNCH_OPTIONS: Record<string, { type: "string" | "boolean"; help: string }> = {
+  "data-a": { type: "string", help: "party A's CSV file (default: Mall rows 1-100)" },
+  "data-b": { type: "string", help: "party B's CSV file (default: Mall rows 101-200)" },
+  seed: { type: "string", help: "seed: reproducible init and (test-only) party randomness" },
+  json: { type: "string", help: "write the launch result as JSON here" },
+  plot: { type: "string", help: "write an SVG: clusters, or the elbow curve for --k A..B" },
+  help: { type: "boolean", help: "show this help" },
+};
+
+function kmeansHelp(): string {
+  const lines = [
+    "usage: deno task launch [k-means options]   (both parties over TCP on 127.0.0.1)",
+    "",
+  ];
+  const all = { ...KMEANS_LAUNCH_OPTIONS, ...KMEANS_JOB_OPTIONS };
+  for (const [name, option] of Object.entries(all)) {
+    const shown = `--${name}${option.type === "string" ? " X" : ""}`;
+    const fallback = "default" in option && option.default !== undefined
+      ? ` [${option.default}]`
+      : "";
+    lines.push(`  ${shown.padEnd(24)} ${option.help}${fallback}`);
+  }
+  lines.push("", "other jobs: deno task launch --job NAME ... -- ARGS FOR BOTH PARTIES");
+  return lines.join("\n");
+}
+
+/** The k-means launch (the default job). */
+async function kmeansMain(args: string[]): Promise<number> {
+  const options: Record<string, { type: "string" | "boolean" }> = {};
+  for (
+    const [name, option] of Object.entries({ ...KMEANS_LAUNCH_OPTIONS, ...KMEANS_JOB_OPTIONS })
+  ) {
+    options[name] = { type: option.type };
+  }
+  options.job = { type: "string" };
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+  }
+  if (values.help) {
+    console.log(kmeansHelp());
+    return 0;
+  }
+  return await launchKmeans(values as Record<string, string | boolean | undefined>);
+}
+
+/** True when the arguments ask for the k-means job (the default). */
+function isKmeans(args: string[]): boolean {
+  if (args.includes("--")) return false;
+  const jobAt = args.findIndex((a) => a === "--job" || a.startsWith("--job="));
+  if (jobAt < 0) return true;
+  const name = args[jobAt].includes("=") ? args[jobAt].split("=")[1] : args[jobAt + 1];
+  return name === "kmeans";
+}
+
 async function main(): Promise<number> {
+  if (isKmeans(Deno.args)) return await kmeansMain(Deno.args);
   let parsed;
   try {
     parsed = parseArgs({
@@ -61,6 +129,7 @@ async function main(): Promise<number> {
         "tls-cert-b": { type: "string" },
         "tls-key-b": { type: "string" },
         json: { type: "string" },
+        job: { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -75,6 +144,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const forwarded = [...positionals];
+  if (values.job !== undefined) {
+    forwarded.unshift("--job", values.job);
+    if (values.job === "secure-sum" && !values.data && !forwarded.includes("--columns")) {
+      forwarded.push("--columns", MALL_COLUMNS);
+    }
+  }
   const tempDir = await Deno.makeTempDir({ prefix: "ppkm-split-" });
   try {
     let files: [string, string];

@@ -6,6 +6,7 @@
  *     deno task party --role 1 --connect host-a:7000 --data theirs.csv --columns Age,Income \
  *       --tls-cert b.pem --tls-key b.key --tls-ca ca.pem
  *
+ * `--job kmeans` runs secure k-means (kmeans/job.ts, issue 7; its --json is the k-means result).
  * Common options are parsed here; the job (`--job`, default secure-sum) adds its own (see
  * `party/jobs.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
  * JSON to PATH. Every failure ends with one `error: ...` line on stderr and a non-zero exit
@@ -17,12 +18,16 @@
 
 import { parseArgs } from "node:util";
 import { runMain, UserError } from "./errors.ts";
-import { DEFAULT_JOB, JOBS } from "../party/jobs.ts";
+import { DEFAULT_JOB, JOBS as BASE_JOBS } from "../party/jobs.ts";
+import { kmeansJob } from "../kmeans/job.ts";
 import type { JobOption, PartyJob } from "../party/job.ts";
 import { type HostPort, parseHostPort } from "../party/net.ts";
 import { runParty } from "../party/party_runner.ts";
 import { readTlsFiles } from "../party/tls.ts";
 import { DEFAULT_TIMEOUTS } from "../party/session.ts";
+
+/** Every job of the CLI: the party/ registry plus secure k-means (issue 7). */
+const JOBS: ReadonlyMap<string, PartyJob> = new Map([...BASE_JOBS, [kmeansJob.name, kmeansJob]]);
 
 const COMMON_OPTIONS: Record<string, JobOption> = {
   role: { type: "string", help: "0 or 1 (party A or B); the two parties must differ" },
@@ -139,6 +144,8 @@ async function main(): Promise<number> {
   }
   const jobValues: Record<string, string | boolean | undefined> = {};
   for (const name of Object.keys(job.options)) jobValues[name] = values[name];
+  // k-means: --seed also fixes the random choice of initial rows (reproducible runs).
+  if (job === kmeansJob) jobValues.seed = str("seed");
   const tls = tlsGiven.length === 3
     ? await readTlsFiles(str("tls-cert")!, str("tls-key")!, str("tls-ca")!).catch((error) => {
       throw new UserError((error as Error).message);
@@ -161,7 +168,8 @@ async function main(): Promise<number> {
     maxFrameBytes,
     log,
   });
-  const json = JSON.stringify(report, null, 2);
+  // k-means writes its result object (issue 7's format, stats included); others the report.
+  const json = JSON.stringify(job === kmeansJob ? report.result : report, null, 2);
   const path = str("json");
   if (path) {
     try {
@@ -170,12 +178,35 @@ async function main(): Promise<number> {
       throw new UserError(`cannot write --json ${path}: ${(error as Error).message}`);
     }
   }
-  log(`result: ${JSON.stringify(report.result)}`);
+  if (job === kmeansJob) logKmeansSummary(report.result, log);
+  else log(`result: ${JSON.stringify(report.result)}`);
   const total = (report.traffic as { total: { bytesSent: number; rounds: number } }).total;
   log(
     `sent ${total.bytesSent} bytes in ${total.rounds} rounds; job took ${report.timings.jobMs} ms`,
   );
   return 0;
+}
+
+/** A short k-means summary (the labels are in the --json file). */
+function logKmeansSummary(result: unknown, log: (line: string) => void): void {
+  const r = result as {
+    centroids?: number[][];
+    elbow?: { k: number; inertia: number }[];
+    nIter?: number;
+    labels?: number[];
+    sizes?: number[];
+    inertia?: number;
+  };
+  if (r.elbow) {
+    for (const { k, inertia } of r.elbow) log(`k = ${k}: inertia ${inertia.toFixed(4)}`);
+    return;
+  }
+  log(`centroids after ${r.nIter} updates (labels of ${r.labels?.length} rows in --json):`);
+  r.centroids?.forEach((c, j) => {
+    const size = r.sizes ? `, size ${r.sizes[j]}` : "";
+    log(`  ${j}: (${c.map((x) => x.toFixed(4)).join(", ")})${size}`);
+  });
+  if (r.inertia !== undefined) log(`inertia ${r.inertia.toFixed(4)}`);
 }
 
 if (import.meta.main) await runMain(main);
