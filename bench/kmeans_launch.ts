@@ -1,139 +1,101 @@
 /**
- * Two-process TCP benchmark of the default secure k-means demo (issue 7): Mall Customers rows
- * 1–100 (party A) and 101–200 (party B), or the vertical split (A: income, B: score, joined on
- * CustomerID); k = 5, init rows:0,40,80,120,160, max 10 updates. Measures wall time from
- * spawning both Deno processes to both exiting (start-up, base OT, preprocessing, iterations),
- * bytes per party and rounds, and checks the labels against the fixed-point reference.
+ * Benchmark of the default secure k-means demo exactly as a user runs it: the wall time of
+ * `deno run cli/launch.ts` (launcher start-up, both party processes, TCP connection,
+ * handshake, base OT, preprocessing, Lloyd iterations, reference check), plus bytes per party
+ * and rounds from its --json. Mall Customers, k = 5, init rows:0,40,80,120,160, ≤ 10 updates;
+ * horizontal (rows 1–100 | 101–200) or vertical (income | score, joined on CustomerID).
  *
- *     deno task bench-kmeans [--partition horizontal|vertical] [--runs N]
+ *     deno task bench-kmeans [--partition horizontal|vertical|both] [--runs N]
  *
- * The machine is shared (2 cores), so timings are noisy: the median of the runs is printed.
+ * The machine is shared (2 cores), so timings are noisy: the median and all runs are printed.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { loadCsv } from "../data/csv.ts";
-import {
-  compareWithReference,
-  jointMatrix,
-  type PartyKmeansResult,
-  referenceRun,
-} from "../kmeans/launch_report.ts";
 
-const MALL = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
-const INCOME = "Annual Income (k$)";
-const SCORE = "Spending Score (1-100)";
+const LAUNCH = new URL("../cli/launch.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
-async function splitMall(dir: string): Promise<[string, string]> {
-  const lines = (await Deno.readTextFile(MALL)).trimEnd().split("\n");
-  const a = `${dir}/mall_a.csv`;
-  const b = `${dir}/mall_b.csv`;
-  await Deno.writeTextFile(a, [lines[0], ...lines.slice(1, 101)].join("\n") + "\n");
-  await Deno.writeTextFile(b, [lines[0], ...lines.slice(101)].join("\n") + "\n");
-  return [a, b];
+interface LaunchJson {
+  nIter: number;
+  differingLabels: number;
+  stats: {
+    seconds: number;
+    bytesSent: number;
+    rounds: number;
+    parties: Record<"A" | "B", {
+      seconds: number;
+      offlineSeconds: number;
+      onlineSeconds: number;
+      bytesSent: number;
+      bytesReceived: number;
+      rounds: number;
+    }>;
+  };
 }
 
-async function runOnce(partition: string, port: number, dir: string, files: [string, string]) {
-  const common = [
-    "--partition",
-    partition,
-    "--k",
-    "5",
-    "--init",
-    "rows:0,40,80,120,160",
-    "--max-iter",
-    "10",
-    "--quiet",
-  ];
-  const argsFor = (role: 0 | 1) => {
-    const features = partition === "horizontal"
-      ? ["--features", `${INCOME},${SCORE}`]
-      : ["--features", role === 0 ? INCOME : SCORE, "--id", "CustomerID"];
-    const address = role === 0
-      ? ["--listen", `127.0.0.1:${port}`]
-      : ["--connect", `127.0.0.1:${port}`];
-    const data = partition === "horizontal" ? files[role] : MALL;
-    return [
-      "run",
-      "-A",
-      new URL("./kmeans_party.ts", import.meta.url).pathname,
-      "--role",
-      String(role),
-      ...address,
-      "--data",
-      data,
-      "--json",
-      `${dir}/result_${role}.json`,
-      ...features,
-      ...common,
-    ];
-  };
+async function runOnce(
+  partition: string,
+  json: string,
+): Promise<{ seconds: number; result: LaunchJson }> {
   const started = performance.now();
-  const children = [0, 1].map((role) =>
-    new Deno.Command(Deno.execPath(), {
-      args: argsFor(role as 0 | 1),
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn()
-  );
-  const statuses = await Promise.all(children.map((c) => c.status));
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      `--config=${CONFIG}`,
+      "-A",
+      LAUNCH,
+      "--partition",
+      partition,
+      "--json",
+      json,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).output();
   const seconds = (performance.now() - started) / 1000;
-  if (!statuses.every((s) => s.success)) throw new Error("a party failed");
-  const results = await Promise.all(
-    [0, 1].map(async (role) =>
-      JSON.parse(await Deno.readTextFile(`${dir}/result_${role}.json`)) as PartyKmeansResult
-    ),
-  );
-  return { seconds, results };
+  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  return { seconds, result: JSON.parse(await Deno.readTextFile(json)) };
 }
 
 const { values } = parseArgs({
   args: Deno.args,
   options: {
-    partition: { type: "string", default: "horizontal" },
-    runs: { type: "string", default: "3" },
+    partition: { type: "string", default: "both" },
+    runs: { type: "string", default: "5" },
   },
 });
-const partition = values.partition as "horizontal" | "vertical";
+const partitions = values.partition === "both" ? ["horizontal", "vertical"] : [values.partition!];
 const dir = await Deno.makeTempDir();
-const files = await splitMall(dir);
-const times: number[] = [];
-let last: Awaited<ReturnType<typeof runOnce>> | null = null;
-for (let r = 0; r < Number(values.runs); r++) {
-  last = await runOnce(partition, 7400 + r + (partition === "vertical" ? 50 : 0), dir, files);
-  times.push(last.seconds);
-}
-const [a, b] = last!.results;
-const dataA = await loadCsv(partition === "horizontal" ? files[0] : MALL, {
-  features: partition === "horizontal" ? [INCOME, SCORE] : [INCOME],
-  id: "CustomerID",
-});
-const dataB = await loadCsv(partition === "horizontal" ? files[1] : MALL, {
-  features: partition === "horizontal" ? [INCOME, SCORE] : [SCORE],
-  id: "CustomerID",
-});
-const matrix = jointMatrix(partition, dataA, dataB);
-const reference = referenceRun(matrix, 5, 10, 1e-4, 16, a.initialRows);
-const comparison = compareWithReference(partition, matrix, a, b, reference);
-console.log(comparison.table);
-times.sort((x, y) => x - y);
-const median = times[Math.floor(times.length / 2)];
-for (const [name, r] of [["A", a], ["B", b]] as const) {
+for (const partition of partitions) {
+  const times: number[] = [];
+  let last: LaunchJson | null = null;
+  for (let r = 0; r < Number(values.runs); r++) {
+    const { seconds, result } = await runOnce(partition, `${dir}/launch.json`);
+    times.push(seconds);
+    last = result;
+  }
+  const sorted = [...times].sort((x, y) => x - y);
+  const median = sorted[Math.floor(sorted.length / 2)];
   console.log(
-    `party ${name}: sent ${(r.stats.bytesSent / 1e6).toFixed(2)} MB, received ` +
-      `${(r.stats.bytesReceived / 1e6).toFixed(2)} MB, ${r.stats.rounds} rounds, offline ` +
-      `${r.stats.offlineSeconds.toFixed(3)} s, online ${r.stats.onlineSeconds.toFixed(3)} s, job ${
-        r.stats.seconds.toFixed(3)
-      } s`,
+    `${partition}: deno run cli/launch.ts wall time median ${
+      median.toFixed(3)
+    } s over ${times.length} ` +
+      `runs (${times.map((t) => t.toFixed(3)).join(", ")}); ${last!.nIter} updates; ` +
+      `differing labels ${last!.differingLabels}`,
   );
+  for (const name of ["A", "B"] as const) {
+    const p = last!.stats.parties[name];
+    console.log(
+      `  party ${name}: sent ${(p.bytesSent / 1e6).toFixed(2)} MB, received ` +
+        `${(p.bytesReceived / 1e6).toFixed(2)} MB, ${p.rounds} rounds; offline ` +
+        `${p.offlineSeconds.toFixed(3)} s, online ${p.onlineSeconds.toFixed(3)} s, job ${
+          p.seconds.toFixed(3)
+        } s`,
+    );
+  }
 }
-console.log(
-  `${partition}: wall time incl. process start-up, median of ${times.length}: ${
-    median.toFixed(3)
-  } s ` +
-    `(all: ${
-      times.map((t) => t.toFixed(3)).join(", ")
-    }); differing labels ${comparison.differingLabels}`,
-);
 await Deno.remove(dir, { recursive: true });

@@ -14,7 +14,7 @@ import { UserError } from "../cli/errors.ts";
 import { loadCsv } from "../data/csv.ts";
 import type { JsonValue } from "../party/handshake.ts";
 import type { JobContext, PartyJob, PreparedJob } from "../party/job.ts";
-import { inPhase, type PhaseStats } from "../party/channel.ts";
+import { ChannelError, inPhase, type PhaseStats } from "../party/channel.ts";
 import { Prg } from "../party/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
@@ -227,6 +227,35 @@ export interface KmeansJobInput {
 
 /** Runs the job over an established session; resolves to this party's JSON result. */
 export async function runKmeansJob(
+  job: JobContext,
+  params: KmeansJobParams,
+  input: KmeansJobInput,
+): Promise<JsonValue> {
+  const result = await runKmeansProtocol(job, params, input);
+  await closingHandshake(job.channel);
+  return result;
+}
+
+/** One byte each way after all output is built: neither side closes while the other works. */
+const GOODBYE = 0x6b;
+
+/**
+ * Both parties send a goodbye byte and wait for the peer's, as the very last step, so the
+ * session runner's final flush happens while the peer's connection is still open (a peer that
+ * closed during our local post-processing would make that flush fail).
+ */
+async function closingHandshake(channel: JobContext["channel"]): Promise<void> {
+  await inPhase(channel, "close", async () => {
+    channel.send(Uint8Array.of(GOODBYE));
+    await channel.flush();
+    const frame = await channel.recv();
+    if (frame.length !== 1 || frame[0] !== GOODBYE) {
+      throw new ChannelError("peer sent an unexpected final message");
+    }
+  });
+}
+
+async function runKmeansProtocol(
   job: JobContext,
   params: KmeansJobParams,
   input: KmeansJobInput,
