@@ -20,7 +20,6 @@ import { parseArgs } from "node:util";
 import { runMain, UserError } from "./errors.ts";
 import { DEFAULT_JOB, JOBS as BASE_JOBS } from "../party/jobs.ts";
 import { kmeansJob } from "../kmeans/job.ts";
-import { runKmeansParty } from "../kmeans/job_runner.ts";
 import type { JobOption, PartyJob } from "../party/job.ts";
 import { type HostPort, parseHostPort } from "../party/net.ts";
 import { runParty } from "../party/party_runner.ts";
@@ -153,7 +152,7 @@ async function main(): Promise<number> {
     })
     : undefined;
   const log = (line: string) => console.log(line);
-  const report = await (job === kmeansJob ? runKmeansParty : runParty)({
+  const report = await runParty({
     job,
     jobValues,
     role,

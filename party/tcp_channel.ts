@@ -96,6 +96,8 @@ export class TcpChannel implements Channel {
   #outbox: Uint8Array[] = [];
   #outboxHead = 0;
   #writing = false;
+  /** True from a `send` until the write loop has handed every queued byte to the OS. */
+  #unwritten = false;
   #lastWriteAt = Date.now();
   #flushWaiters: Waiter<void>[] = [];
 
@@ -147,8 +149,10 @@ export class TcpChannel implements Channel {
 
   /** Resolves when every queued frame has been handed to the operating system. */
   flush(): Promise<void> {
+    // Everything already written: true even if the peer has since closed the connection
+    // (it closes right after its last read, which races with our final flush).
+    if (!this.#unwritten) return Promise.resolve();
     if (this.#failure) return Promise.reject(this.#failure);
-    if (!this.#writing && this.#outboxHead === this.#outbox.length) return Promise.resolve();
     return new Promise((resolve, reject) => this.#flushWaiters.push({ resolve, reject }));
   }
 
@@ -321,6 +325,7 @@ export class TcpChannel implements Channel {
 
   #enqueue(chunk: Uint8Array): void {
     this.#outbox.push(chunk);
+    this.#unwritten = true;
     if (!this.#writing) {
       this.#writing = true;
       // Start on a microtask so that frames sent in the same synchronous burst coalesce.
@@ -336,6 +341,7 @@ export class TcpChannel implements Channel {
       if (this.#outboxHead === this.#outbox.length) {
         this.#outbox = [];
         this.#outboxHead = 0;
+        if (!this.#failure) this.#unwritten = false;
       }
       this.#writing = false;
       if (this.#failure) return;

@@ -91,8 +91,8 @@ async function mallTotals(columns: string[]): Promise<number[]> {
   return index.map((i) => rows.reduce((sum, row) => sum + Number(row.split(",")[i]), 0));
 }
 
-Deno.test("launch: default run is a secure sum of Mall rows 1-100 and 101-200 over TCP", async () => {
-  const run = start("cli/launch.ts", []);
+Deno.test("launch: the secure-sum job sums Mall rows 1-100 and 101-200 over TCP", async () => {
+  const run = start("cli/launch.ts", ["--job", "secure-sum"]);
   const code = await run.done;
   assert.equal(code, 0, run.lines.join("\n"));
   assert.ok(run.lines.some((line) => line.startsWith("[A] ")));
