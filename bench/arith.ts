@@ -23,6 +23,13 @@ import type { MpcContext } from "../protocol/context.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { beaverMultiply, squareShared } from "../protocol/beaver.ts";
 import { open } from "../protocol/sharing.ts";
+import { cpuUsage } from "node:process";
+
+/** CPU seconds (user + system) this process has used so far. */
+function cpuSeconds(): number {
+  const { user, system } = cpuUsage();
+  return (user + system) / 1e6;
+}
 
 const options = {
   role: { type: "string" },
@@ -119,15 +126,19 @@ async function runParty(role: 0 | 1, port: number, counts: {
   const consistent = a.every((ai, i) => BigInt.asUintN(64, ai * b[i]) === c[i]);
 
   let bytes = traffic();
+  let cpu = cpuSeconds();
   let start = performance.now();
   await store.generate({ triples: counts.triples });
   const tripleSeconds = (performance.now() - start) / 1000;
+  const tripleCpu = cpuSeconds() - cpu;
   const tripleBytes = traffic() - bytes;
 
   bytes = traffic();
+  cpu = cpuSeconds();
   start = performance.now();
   await store.generate({ squarePairs: counts.squarePairs });
   const squareSeconds = (performance.now() - start) / 1000;
+  const squareCpu = cpuSeconds() - cpu;
   const squareBytes = traffic() - bytes;
 
   // Online phase: multiply batches of `chunk` shared values with stored triples.
@@ -147,6 +158,18 @@ async function runParty(role: 0 | 1, port: number, counts: {
   for (const p of squares) await squareShared(ctx, x, p);
   const onlineSquareSeconds = (performance.now() - start) / 1000;
   const multCount = batches * counts.chunk;
+  // Party 1 reports its CPU seconds so party 0 can print both (public timing data only).
+  let peerCpu = [Number.NaN, Number.NaN];
+  if (role === 1) {
+    channel.send(new TextEncoder().encode(JSON.stringify([tripleCpu, squareCpu])));
+    await channel.flush();
+    await channel.recv();
+  } else {
+    const parsed = JSON.parse(new TextDecoder().decode(await channel.recv()));
+    if (Array.isArray(parsed) && parsed.length === 2) peerCpu = parsed.map(Number);
+    channel.send(new Uint8Array(1));
+    await channel.flush();
+  }
   channel.close();
 
   if (role !== 0) return;
@@ -158,6 +181,11 @@ async function runParty(role: 0 | 1, port: number, counts: {
   report("online multiplications", multCount, `in ${multSeconds.toFixed(3)} s`);
   report("online squares", multCount, `in ${onlineSquareSeconds.toFixed(3)} s`);
   report("online bytes per multiplication", multBytes / multCount, "B");
+  const microseconds = (seconds: number, n: number) => (1e6 * seconds) / n;
+  report("CPU per triple, party 0 / party 1", microseconds(tripleCpu, counts.triples), "µs");
+  report("", microseconds(peerCpu[0], counts.triples), "µs");
+  report("CPU per square pair, party 0 / 1", microseconds(squareCpu, counts.squarePairs), "µs");
+  report("", microseconds(peerCpu[1], counts.squarePairs), "µs");
   console.log(`triples-per-second ${perSecond(counts.triples, tripleSeconds)}`);
   console.log(`bytes-per-triple ${Math.round(tripleBytes / counts.triples)}`);
   console.log(`square-pairs-per-second ${perSecond(counts.squarePairs, squareSeconds)}`);

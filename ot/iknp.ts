@@ -98,6 +98,12 @@ function aligned(frame: Uint8Array): Uint8Array {
   return frame.byteOffset % 4 === 0 ? frame : frame.slice();
 }
 
+/** Marks `promise` as handled (its rejection surfaces where it is awaited later). */
+function handled(promise: Promise<void>): Promise<void> {
+  promise.catch(() => {});
+  return promise;
+}
+
 function u32(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
 }
@@ -291,15 +297,13 @@ export class IknpSender implements OtExtensionSender {
     );
     const blocksPerOt = Math.ceil(vectorLength / 2);
     const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    let inFlight: Promise<void> = Promise.resolve();
     await this.#chunks(count, maxChunk, async (offset, n, rows, firstIndex) => {
-      const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
-      const pad0 = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
-      const flipped = xorDelta(rows, n, this.#delta32, new Uint8Array(n * 16));
-      const pad1 = hashRows(this.#hash, flipped, n, blocksPerOt, tweaks);
+      const [pad0, pad1] = this.#senderPads(rows, n, blocksPerOt, firstIndex);
       const start = offset * vectorLength * 2;
       const packed = ringSenderChunk(
-        u32(pad0),
-        u32(pad1),
+        pad0,
+        pad1,
         blocksPerOt * 2,
         corr32.subarray(start),
         out32.subarray(start),
@@ -309,10 +313,39 @@ export class IknpSender implements OtExtensionSender {
         offset,
       );
       const bytes = Math.ceil(correctionBits(widths, offset, n, vectorLength) / 8);
+      // At most one correction frame queued besides this one (bounded memory); not waiting
+      // for this write lets the next u matrix be received and processed meanwhile.
+      await inFlight;
       this.#channel.send(new Uint8Array(packed.buffer, 0, bytes));
-      await this.#channel.flush();
+      inFlight = handled(this.#channel.flush());
     });
+    await inFlight;
     return out;
+  }
+
+  /**
+   * The pads H(i, q_i) and H(i, q_i ⊕ s) of one chunk, as u32 views with blocksPerOt blocks
+   * per OT. With one block per OT both go through a single two-call batch of the hash.
+   */
+  #senderPads(
+    rows: Uint8Array,
+    n: number,
+    blocksPerOt: number,
+    firstIndex: number,
+  ): [Uint32Array, Uint32Array] {
+    if (blocksPerOt === 1) {
+      const both32 = this.#scratch.get(2, n * 8);
+      const both = new Uint8Array(both32.buffer, 0, n * 32);
+      both.set(rows.subarray(0, n * 16));
+      xorDelta(rows, n, this.#delta32, both.subarray(n * 16));
+      this.#hash.hashIndexed(both, firstIndex, n, both);
+      return [both32.subarray(0, n * 4), both32.subarray(n * 4, n * 8)];
+    }
+    const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
+    const pad0 = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+    const flipped = xorDelta(rows, n, this.#delta32, new Uint8Array(n * 16));
+    const pad1 = hashRows(this.#hash, flipped, n, blocksPerOt, tweaks);
+    return [u32(pad0), u32(pad1)];
   }
 
   async chosenOt(m0: Uint8Array, m1: Uint8Array, messageBytes: number): Promise<void> {
@@ -448,6 +481,37 @@ export class IknpReceiver implements OtExtensionReceiver {
     await inFlight;
   }
 
+  /**
+   * Like {@link #chunks} for protocols where the sender answers each chunk with one frame:
+   * `prepare` runs on the chunk's rows right after its u matrix is sent (the rows are scratch,
+   * overwritten by the next chunk) and `finish` receives and uses the answer. The answer to
+   * chunk k is awaited only after u_{k+1} has been sent, so both parties compute at once.
+   */
+  async #answeredChunks<S>(
+    count: number,
+    choices: Uint8Array,
+    maxChunk: number,
+    prepare: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => S,
+    finish: (offset: number, n: number, state: S) => Promise<void>,
+  ): Promise<void> {
+    let inFlight: Promise<void> = Promise.resolve();
+    let pending: (() => Promise<void>) | null = null;
+    for (let offset = 0; offset < count; offset += maxChunk) {
+      const n = Math.min(maxChunk, count - offset);
+      const { u, rows } = this.#extend(n, choices.subarray(offset >>> 3));
+      await inFlight;
+      this.#channel.send(u);
+      inFlight = handled(this.#channel.flush());
+      const firstIndex = this.#counter;
+      this.#counter += n;
+      const state = prepare(offset, n, rows, firstIndex);
+      if (pending) await pending();
+      pending = () => finish(offset, n, state);
+    }
+    if (pending) await pending();
+    await inFlight;
+  }
+
   /** Streams `count` random OTs chunk by chunk to `onChunk`; returns the choice bits used. */
   async randomOtStream(
     count: number,
@@ -499,9 +563,19 @@ export class IknpReceiver implements OtExtensionReceiver {
     const values32 = new Uint32Array(values.buffer);
     const blocksPerOt = Math.ceil(vectorLength / 2);
     const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
-    await this.#chunks(count, bits, maxChunk, async (offset, n, rows, firstIndex) => {
+    const prepare = (_offset: number, n: number, rows: Uint8Array, firstIndex: number) => {
+      if (blocksPerOt === 1) {
+        return this.#hash.hashIndexed(
+          rows.subarray(0, n * 16),
+          firstIndex,
+          n,
+          new Uint8Array(n * 16),
+        );
+      }
       const tweaks = fillTweaks(new Uint8Array(n * blocksPerOt * 16), firstIndex, n, blocksPerOt);
-      const pad = hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+      return hashRows(this.#hash, rows, n, blocksPerOt, tweaks);
+    };
+    await this.#answeredChunks(count, bits, maxChunk, prepare, async (offset, n, pad) => {
       const bitCount = correctionBits(widths, offset, n, vectorLength);
       const frame = await recvFrame(this.#channel, Math.ceil(bitCount / 8), "ring-OT corrections");
       const packed = new Uint32Array(Math.ceil(bitCount / 32) + 1);

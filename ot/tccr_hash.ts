@@ -81,6 +81,42 @@ export class TccrHash {
     for (let k = 0; k < n; k++) out32[k] = ppx32[k] ^ px32[k];
     return out;
   }
+
+  /**
+   * H((firstIndex + (k mod otCount), 0), x_k) for every block k of `x` into `out` (may alias
+   * `x`); the tweak words of {@link fillTweaks} with one block per OT, XORed in on the fly.
+   * `x.length` must be a multiple of 16·otCount; offsets 4-byte aligned.
+   */
+  hashIndexed(x: Uint8Array, firstIndex: number, otCount: number, out: Uint8Array): Uint8Array {
+    const n = x.length >>> 2;
+    if (
+      otCount < 1 || x.length % (16 * otCount) !== 0 || out.length !== x.length ||
+      !(Number.isSafeInteger(firstIndex + otCount) && firstIndex >= 0)
+    ) {
+      throw new RangeError("TccrHash.hashIndexed: bad batch shape");
+    }
+    const px = this.#pi.permute(x);
+    const px32 = new Uint32Array(px.buffer, px.byteOffset, n);
+    // The second π input π(x) ⊕ tweak is built in a copy: px is still needed for the output.
+    const masked = px.slice();
+    const m32 = new Uint32Array(masked.buffer, 0, n);
+    const blocks = n >>> 2;
+    let k = 0;
+    while (k < blocks) {
+      // One pass per half (stack of otCount blocks): indices restart at firstIndex.
+      let index = firstIndex;
+      const end = k + otCount;
+      for (; k < end; k++, index++) {
+        m32[4 * k] ^= index >>> 0;
+        m32[4 * k + 1] ^= Math.floor(index / 4294967296) >>> 0;
+      }
+    }
+    const ppx = this.#pi.permute(masked);
+    const ppx32 = new Uint32Array(ppx.buffer, ppx.byteOffset, n);
+    const out32 = new Uint32Array(out.buffer, out.byteOffset, n);
+    for (let w = 0; w < n; w++) out32[w] = ppx32[w] ^ px32[w];
+    return out;
+  }
 }
 
 /**
