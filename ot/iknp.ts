@@ -25,7 +25,8 @@
  */
 
 import { type Channel, ChannelError } from "../party/channel.ts";
-import { Prg } from "../party/prg.ts";
+import type { Prg } from "../party/prg.ts";
+import { RowExpander } from "./row_prg.ts";
 import type {
   OtExtensionReceiver,
   OtExtensionSender,
@@ -173,7 +174,7 @@ function xorDelta(rows: Uint8Array, n: number, delta: Uint32Array, out: Uint8Arr
 export class IknpSender implements OtExtensionSender {
   readonly delta: Uint8Array;
   #channel: Channel;
-  #seeds: Prg[];
+  #rows: RowExpander;
   #deltaBits: Uint8Array;
   #delta32: Uint32Array;
   #chunk: number;
@@ -195,8 +196,7 @@ export class IknpSender implements OtExtensionSender {
     this.#delta32 = u32(this.delta.slice());
     this.#deltaBits = new Uint8Array(KAPPA);
     for (let j = 0; j < KAPPA; j++) this.#deltaBits[j] = (delta[j >> 3] >> (j & 7)) & 1;
-    this.#seeds = [];
-    for (let j = 0; j < KAPPA; j++) this.#seeds.push(new Prg(keys.subarray(j * 16, j * 16 + 16)));
+    this.#rows = new RowExpander(keys);
     this.#chunk = chunkSize(options);
   }
 
@@ -206,15 +206,16 @@ export class IknpSender implements OtExtensionSender {
     const rowBytes = columns >>> 3;
     const u = u32(await recvFrame(this.#channel, KAPPA * rowBytes, "IKNP u matrix"));
     const q32 = this.#scratch.get(0, KAPPA * rowWords(columns));
-    const q = new Uint8Array(q32.buffer, 0, KAPPA * rowBytes);
     const words = rowWords(columns);
-    for (let j = 0; j < KAPPA; j++) {
-      this.#seeds[j].fill(q.subarray(j * rowBytes, (j + 1) * rowBytes));
-      if (this.#deltaBits[j]) {
-        const base = j * words;
-        for (let w = base; w < base + words; w++) q32[w] ^= u[w];
+    const deltaBits = this.#deltaBits;
+    this.#rows.expand(rowBytes, (j, row) => {
+      const base = j * words;
+      if (deltaBits[j]) {
+        for (let w = 0; w < words; w++) q32[base + w] = row[w] ^ u[base + w];
+      } else {
+        q32.set(row, base);
       }
-    }
+    });
     const rows = this.#scratch.get(1, columns * 4);
     transpose128(q32, columns, rows);
     return new Uint8Array(rows.buffer, 0, columns * 16);
@@ -385,8 +386,8 @@ export class IknpSender implements OtExtensionSender {
 export class IknpReceiver implements OtExtensionReceiver {
   #channel: Channel;
   #prg: Prg;
-  #seeds0: Prg[] = [];
-  #seeds1: Prg[] = [];
+  #rows0: RowExpander;
+  #rows1: RowExpander;
   #chunk: number;
   #hash = new TccrHash();
   #counter = 0;
@@ -410,10 +411,8 @@ export class IknpReceiver implements OtExtensionReceiver {
     }
     this.#channel = channel;
     this.#prg = prg;
-    for (let j = 0; j < KAPPA; j++) {
-      this.#seeds0.push(new Prg(keys0.subarray(j * 16, j * 16 + 16)));
-      this.#seeds1.push(new Prg(keys1.subarray(j * 16, j * 16 + 16)));
-    }
+    this.#rows0 = new RowExpander(keys0);
+    this.#rows1 = new RowExpander(keys1);
     this.#chunk = chunkSize(options);
   }
 
@@ -428,16 +427,13 @@ export class IknpReceiver implements OtExtensionReceiver {
     const r = new Uint32Array(words);
     new Uint8Array(r.buffer).set(choices.subarray(0, Math.ceil(n / 8)));
     const t32 = this.#scratch.get(0, KAPPA * words);
-    const t = new Uint8Array(t32.buffer, 0, KAPPA * rowBytes);
     const u = new Uint8Array(KAPPA * rowBytes); // fresh: the channel takes ownership
     const u32v = u32(u);
-    for (let j = 0; j < KAPPA; j++) {
-      const row = [j * rowBytes, (j + 1) * rowBytes] as const;
-      this.#seeds0[j].fill(t.subarray(...row));
-      this.#seeds1[j].fill(u.subarray(...row));
+    this.#rows0.expand(rowBytes, (j, row) => t32.set(row, j * words));
+    this.#rows1.expand(rowBytes, (j, row) => {
       const base = j * words;
-      for (let w = 0; w < words; w++) u32v[base + w] ^= t32[base + w] ^ r[w];
-    }
+      for (let w = 0; w < words; w++) u32v[base + w] = row[w] ^ t32[base + w] ^ r[w];
+    });
     const rows = this.#scratch.get(1, columns * 4);
     transpose128(t32, columns, rows);
     return { u, rows: new Uint8Array(rows.buffer, 0, columns * 16) };

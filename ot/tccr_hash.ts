@@ -95,26 +95,32 @@ export class TccrHash {
     ) {
       throw new RangeError("TccrHash.hashIndexed: bad batch shape");
     }
+    // π(x) ⊕ tweak is formed in place in π's fresh output; the final pass XORs the tweak
+    // out again, since H = π(π(x) ⊕ i) ⊕ π(x).
     const px = this.#pi.permute(x);
     const px32 = new Uint32Array(px.buffer, px.byteOffset, n);
-    // The second π input π(x) ⊕ tweak is built in a copy: px is still needed for the output.
-    const masked = px.slice();
-    const m32 = new Uint32Array(masked.buffer, 0, n);
     const blocks = n >>> 2;
-    let k = 0;
-    while (k < blocks) {
-      // One pass per half (stack of otCount blocks): indices restart at firstIndex.
-      let index = firstIndex;
+    for (let k = 0; k < blocks;) {
+      // One pass per stack of otCount blocks: OT indices restart at firstIndex.
       const end = k + otCount;
-      for (; k < end; k++, index++) {
-        m32[4 * k] ^= index >>> 0;
-        m32[4 * k + 1] ^= Math.floor(index / 4294967296) >>> 0;
+      for (let index = firstIndex; k < end; k++, index++) {
+        px32[4 * k] ^= index >>> 0;
+        px32[4 * k + 1] ^= Math.floor(index / 4294967296) >>> 0;
       }
     }
-    const ppx = this.#pi.permute(masked);
+    const ppx = this.#pi.permute(px);
     const ppx32 = new Uint32Array(ppx.buffer, ppx.byteOffset, n);
     const out32 = new Uint32Array(out.buffer, out.byteOffset, n);
-    for (let w = 0; w < n; w++) out32[w] = ppx32[w] ^ px32[w];
+    for (let k = 0; k < blocks;) {
+      const end = k + otCount;
+      for (let index = firstIndex; k < end; k++, index++) {
+        const w = 4 * k;
+        out32[w] = ppx32[w] ^ px32[w] ^ (index >>> 0);
+        out32[w + 1] = ppx32[w + 1] ^ px32[w + 1] ^ (Math.floor(index / 4294967296) >>> 0);
+        out32[w + 2] = ppx32[w + 2] ^ px32[w + 2];
+        out32[w + 3] = ppx32[w + 3] ^ px32[w + 3];
+      }
+    }
     return out;
   }
 }

@@ -1,0 +1,69 @@
+/**
+ * The batched fast paths of OT extension and Gilboa products against their reference forms:
+ * the one-pass TCCR hash against per-block tweaks, the lock-step row generators against the
+ * per-key PRG, and the doubled (63-OT) product against the plaintext 2·b·x.
+ */
+
+import assert from "node:assert/strict";
+import { Prg } from "../party/prg.ts";
+import { fillTweaks, TccrHash } from "../ot/mod.ts";
+import { RowExpander } from "../ot/row_prg.ts";
+import { doubledProductReceiver, doubledProductSender } from "../protocol/gilboa.ts";
+import { memoryContextPair, testSeed } from "./support.ts";
+
+Deno.test("hashIndexed equals hash with fillTweaks, the tweak repeating per stacked half", () => {
+  for (const [n, halves, first] of [[1, 1, 0], [37, 2, 2 ** 40 + 5], [300, 3, 123456]]) {
+    const x = new Prg(testSeed(n, 3)).bytes(n * halves * 16);
+    const got = new TccrHash().hashIndexed(x, first, n, new Uint8Array(x.length));
+    const hash = new TccrHash();
+    for (let h = 0; h < halves; h++) {
+      const part = x.slice(h * n * 16, (h + 1) * n * 16);
+      const want = hash.hash(part, fillTweaks(new Uint8Array(n * 16), first, n, 1), part);
+      assert.deepEqual(got.subarray(h * n * 16, (h + 1) * n * 16), want, `half ${h}`);
+    }
+  }
+});
+
+Deno.test("hashIndexed rejects a batch that is not whole stacks of OTs", () => {
+  assert.throws(() => new TccrHash().hashIndexed(new Uint8Array(48), 0, 2, new Uint8Array(48)));
+});
+
+Deno.test("RowExpander rows are the per-key PRG keystreams, chunk after chunk", () => {
+  const keys = new Prg(testSeed(5, 5)).bytes(4 * 16);
+  const expander = new RowExpander(keys);
+  const prgs = [0, 1, 2, 3].map((j) => new Prg(keys.subarray(j * 16, j * 16 + 16)));
+  for (const rowBytes of [16, 4096, 48]) {
+    const seen: number[] = [];
+    expander.expand(rowBytes, (j, row) => {
+      seen.push(j);
+      assert.deepEqual(
+        new Uint8Array(row.buffer, row.byteOffset, rowBytes),
+        prgs[j].bytes(rowBytes),
+      );
+    });
+    assert.deepEqual(seen, [0, 1, 2, 3]);
+  }
+});
+
+Deno.test("doubled product shares reconstruct to 2·b·x mod 2^64 (scalars and vectors)", async () => {
+  const [c0, c1] = await memoryContextPair(61);
+  const M = 1n << 64n;
+  for (const vectorLength of [1, 3]) {
+    const count = 150;
+    const x = c0.prg.ring(count * vectorLength);
+    const b = c1.prg.ring(count);
+    b[0] = (1n << 64n) - 1n; // all 64 bits set: bit 63 must not matter
+    x[0] = (1n << 64n) - 1n;
+    const [s0, s1] = await Promise.all([
+      doubledProductSender(c0, x, vectorLength),
+      doubledProductReceiver(c1, b, vectorLength),
+    ]);
+    const z = s0.map((v, i) => v + s1[i]); // reconstruction mod 2^64
+    for (let t = 0; t < count; t++) {
+      for (let v = 0; v < vectorLength; v++) {
+        const i = t * vectorLength + v;
+        assert.equal(z[i], (2n * b[t] * x[i]) % M, `product ${t}, element ${v}`);
+      }
+    }
+  }
+});
