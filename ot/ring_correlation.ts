@@ -17,11 +17,6 @@
 
 const TWO_32 = 4294967296;
 
-/** Width of OT i from an {@link OtWidths}-style argument. */
-function widthOf(widths: number | Uint8Array, i: number): number {
-  return typeof widths === "number" ? widths : widths[i];
-}
-
 /** Checks widths are integers in [1, 64] and a per-OT array has `count` entries. */
 export function validateWidths(widths: number | Uint8Array, count: number): void {
   if (typeof widths === "number") {
@@ -53,31 +48,12 @@ export function correctionBits(
   return bits * vectorLength;
 }
 
-/** Mask of the high word for width w (the low word is full when w ≥ 32). */
-function highMask(w: number): number {
-  return w >= 64 ? 0xffffffff : w > 32 ? (1 << (w - 32)) - 1 >>> 0 : 0;
-}
-
-/** Mask of the low word for width w. */
-function lowMask(w: number): number {
-  return w >= 32 ? 0xffffffff : ((1 << w) - 1) >>> 0;
-}
-
-/** ORs the low `bits` (≤ 32) bits of `value` into the packed stream at bit `pos`. */
-function writeBits(words: Uint32Array, pos: number, value: number, bits: number): void {
-  const word = pos >>> 5;
-  const offset = pos & 31;
-  words[word] |= value << offset;
-  if (offset + bits > 32) words[word + 1] |= value >>> (32 - offset);
-}
-
-/** Reads `bits` (≤ 32) bits at bit `pos` of the packed stream (unmasked above `bits`). */
-function readBits(words: Uint32Array, pos: number, bits: number): number {
-  const word = pos >>> 5;
-  const offset = pos & 31;
-  let value = words[word] >>> offset;
-  if (offset + bits > 32) value |= words[word + 1] << (32 - offset);
-  return value >>> 0;
+/** LOW_MASK[w] / HIGH_MASK[w]: masks of the low and high 32-bit words for width w ≤ 64. */
+const LOW_MASK = new Uint32Array(65);
+const HIGH_MASK = new Uint32Array(65);
+for (let w = 0; w <= 64; w++) {
+  LOW_MASK[w] = w >= 32 ? 0xffffffff : 2 ** w - 1;
+  HIGH_MASK[w] = w >= 64 ? 0xffffffff : w > 32 ? 2 ** (w - 32) - 1 : 0;
 }
 
 /**
@@ -99,11 +75,16 @@ export function ringSenderChunk(
 ): Uint32Array {
   const bits = correctionBits(widths, first, count, vectorLength);
   const packed = new Uint32Array(Math.ceil(bits / 32) + 1);
-  let pos = 0;
+  const fixed = typeof widths === "number" ? widths : 0;
+  // The corrections are streamed into `acc` (fill bits used, always < 32) and stored a whole
+  // word at a time: no read-modify-write of the output per value.
+  let acc = 0;
+  let fill = 0;
+  let out = 0;
   for (let k = 0; k < count; k++) {
-    const w = widthOf(widths, first + k);
-    const lm = lowMask(w);
-    const hm = highMask(w);
+    const w = fixed || (widths as Uint8Array)[first + k];
+    const lm = LOW_MASK[w];
+    const hm = HIGH_MASK[w];
     const lowBits = w >= 32 ? 32 : w;
     const highBits = w - lowBits;
     let p = k * wordsPerOt * 2;
@@ -115,15 +96,27 @@ export function ringSenderChunk(
       // τ = h0 + x − h1 over 64 bits, carry propagated by hand.
       const low = h0lo + correlations[v] - pad1[p];
       const carry = (low - (low >>> 0)) / TWO_32;
-      const high = h0hi + correlations[v + 1] - pad1[p + 1] + carry;
-      writeBits(packed, pos, (low >>> 0) & lm, lowBits);
-      pos += lowBits;
+      const tauLow = (low >>> 0) & lm;
+      acc |= tauLow << fill;
+      fill += lowBits;
+      if (fill >= 32) {
+        packed[out++] = acc;
+        fill -= 32;
+        acc = fill === 0 ? 0 : tauLow >>> (lowBits - fill);
+      }
       if (highBits > 0) {
-        writeBits(packed, pos, (high >>> 0) & hm, highBits);
-        pos += highBits;
+        const tauHigh = ((h0hi + correlations[v + 1] - pad1[p + 1] + carry) >>> 0) & hm;
+        acc |= tauHigh << fill;
+        fill += highBits;
+        if (fill >= 32) {
+          packed[out++] = acc;
+          fill -= 32;
+          acc = fill === 0 ? 0 : tauHigh >>> (highBits - fill);
+        }
       }
     }
   }
+  if (fill > 0) packed[out] = acc;
   return packed;
 }
 
@@ -143,33 +136,35 @@ export function ringReceiverChunk(
   widths: number | Uint8Array,
   first: number,
 ): void {
+  const fixed = typeof widths === "number" ? widths : 0;
   let pos = 0;
   for (let k = 0; k < count; k++) {
-    const w = widthOf(widths, first + k);
-    const lm = lowMask(w);
-    const hm = highMask(w);
+    const w = fixed || (widths as Uint8Array)[first + k];
+    const lm = LOW_MASK[w];
+    const hm = HIGH_MASK[w];
     const lowBits = w >= 32 ? 32 : w;
     const highBits = w - lowBits;
-    const choice = (choices[k >>> 3] >>> (k & 7)) & 1;
+    // Branch-free in the (random) choice bit: τ is always read and masked by c·(2^32 − 1).
+    const choiceMask = -((choices[k >>> 3] >>> (k & 7)) & 1);
+    const lowSelect = lm & choiceMask;
     let p = k * wordsPerOt * 2;
     let v = k * vectorLength * 2;
-    if (choice === 0) {
-      for (let j = 0; j < vectorLength; j++, p += 2, v += 2) {
-        out[v] = pad[p] & lm;
-        out[v + 1] = pad[p + 1] & hm;
-      }
-      pos += w * vectorLength;
-      continue;
-    }
     for (let j = 0; j < vectorLength; j++, p += 2, v += 2) {
-      const tauLow = readBits(packed, pos, lowBits);
+      // Unaligned 32-bit reads of the packed stream (the buffer has one spare word).
+      let word = pos >>> 5;
+      let offset = pos & 31;
+      // (x << 1) << (31 − offset) is x << (32 − offset), and 0 for offset 0.
+      const tauLow = (packed[word] >>> offset) | ((packed[word + 1] << 1) << (31 - offset));
       pos += lowBits;
       let tauHigh = 0;
       if (highBits > 0) {
-        tauHigh = readBits(packed, pos, highBits);
+        word = pos >>> 5;
+        offset = pos & 31;
+        tauHigh = (packed[word] >>> offset) | ((packed[word + 1] << 1) << (31 - offset));
+        tauHigh &= choiceMask;
         pos += highBits;
       }
-      const low = pad[p] + tauLow;
+      const low = pad[p] + ((tauLow & lowSelect) >>> 0);
       const carry = low >= TWO_32 ? 1 : 0;
       out[v] = low & lm;
       out[v + 1] = (pad[p + 1] + tauHigh + carry) & hm;

@@ -25,8 +25,12 @@
 
 import type { MpcContext } from "./context.ts";
 
-/** Upper bound on count × vectorLength per correlated-OT call (about 4 MiB of messages). */
-export const MAX_OT_VALUES_PER_CALL = 1 << 19;
+/**
+ * Upper bound on count × vectorLength per correlated-OT call (8 MiB of messages). Each call
+ * fills and drains the OT pipeline once (one party idles meanwhile), so calls are kept large:
+ * a batch of 8192 triples is exactly one call.
+ */
+export const MAX_OT_VALUES_PER_CALL = 1 << 20;
 
 /** Masks of the low and high 32-bit words of a value reduced to width w (index w ∈ [0, 64]). */
 const LOW_MASKS = new Uint32Array(65);
