@@ -37,8 +37,11 @@ export const HELLO_MAGIC: Uint8Array = new TextEncoder().encode("PPKMHELO");
 /** Bytes of the session id. */
 export const SESSION_ID_BYTES = 16;
 
-/** Largest hello frame accepted (parameters are small; this bounds JSON parsing). */
-const MAX_HELLO_BYTES = 1 << 20;
+/**
+ * Largest hello frame accepted (parameters are small; this bounds JSON parsing). The session
+ * also uses it as the channel's frame limit until the handshake and coin toss are done.
+ */
+export const MAX_HELLO_BYTES = 1 << 20;
 
 /** A JSON value, as carried in job parameters and facts. */
 export type JsonValue =

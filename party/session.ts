@@ -6,9 +6,19 @@
  * in-memory pair too); {@link connectSession} first opens the TCP/TLS connection.
  *
  * Seeds: by default the private seed and all fresh session randomness come from
- * `crypto.getRandomValues` (`randomSeed`). The `testSeed` option derives them from a fixed
- * value instead, for reproducible tests and harness runs only: it makes every "random" value of
- * this party predictable to whoever knows the option, so the CLI labels it test-only.
+ * `crypto.getRandomValues` (`randomSeed`, `randomBytes`) and nothing else. The `testSeed`
+ * option derives them from a fixed value instead, for reproducible tests and harness runs
+ * only: it makes every "random" value of this party predictable to whoever knows the option,
+ * so it is INSECURE. It is hashed with a fixed label and the role (so the two parties' streams
+ * differ and are unrelated to any public job parameter such as the k-means init seed), it is
+ * never put into the handshake, and {@link connectSession} refuses it unless the environment
+ * variable {@link TEST_SEED_ENV} is "1" and both the configured address and the peer's
+ * address are loopback ({@link checkTestSeedAllowed}).
+ *
+ * Pre-handshake limits: until the handshake and coin toss are done, the peer is
+ * unauthenticated (without TLS) and may be anyone, so the channel accepts frames of at most
+ * {@link MAX_HELLO_BYTES} and reads only on demand (no read-ahead buffer); the configured
+ * limits apply from then on.
  *
  * @module
  */
@@ -16,10 +26,15 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
 import { coinToss } from "./coin_toss.ts";
-import { concat, handshake, type JsonValue } from "./handshake.ts";
+import { concat, handshake, type JsonValue, MAX_HELLO_BYTES } from "./handshake.ts";
 import { connectToPeer, type HostPort, listenForPeer } from "./net.ts";
 import { Prg, randomBytes, randomSeed, SEED_BYTES } from "./prg.ts";
-import { TcpChannel, type TcpChannelOptions } from "./tcp_channel.ts";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_RECEIVE_BUFFER_BYTES,
+  TcpChannel,
+  type TcpChannelOptions,
+} from "./tcp_channel.ts";
 import type { TlsFiles } from "./tls.ts";
 
 /** Time limits of a session (milliseconds). */
@@ -40,7 +55,7 @@ export interface SessionParams {
   params: Record<string, JsonValue>;
   /** This party's public facts for the peer (e.g. its row count). */
   facts?: Record<string, JsonValue>;
-  /** Fixed seed for reproducible tests/harness runs ONLY (see the module doc). */
+  /** INSECURE fixed seed for reproducible tests/harness runs ONLY (see the module doc). */
   testSeed?: Uint8Array;
 }
 
@@ -91,13 +106,15 @@ export async function establishSession<C extends Channel>(
   let random: (length: number) => Uint8Array = randomBytes;
   let privateSeed: Uint8Array;
   if (options.testSeed) {
+    // Domain-separated per purpose and per role; the label is fixed, so the derived seeds
+    // depend on the test seed alone, never on a public job parameter.
+    const testSeed = options.testSeed;
     const derive = (label: string) =>
       sha256(
-        concat(new TextEncoder().encode(label), options.testSeed!, Uint8Array.of(options.role)),
-      )
-        .subarray(0, SEED_BYTES);
-    privateSeed = derive("pp-kmeans test private seed");
-    const sessionPrg = new Prg(derive("pp-kmeans test session randomness"));
+        concat(new TextEncoder().encode(label), Uint8Array.of(options.role), testSeed),
+      ).subarray(0, SEED_BYTES);
+    privateSeed = derive("pp-kmeans INSECURE test seed v2: private seed");
+    const sessionPrg = new Prg(derive("pp-kmeans INSECURE test seed v2: session randomness"));
     random = (length) => sessionPrg.bytes(length);
   } else {
     privateSeed = randomSeed();
@@ -136,12 +153,18 @@ export async function connectSession(
       deadlineMs: timeouts.connectMs,
       log: options.log,
     });
+  // Handshake limits first (see the module doc); the configured ones once the peer is known.
   const channel = new TcpChannel(stream, {
-    ...options.channel,
+    maxFrameBytes: MAX_HELLO_BYTES,
+    receiveBufferBytes: 0,
     idleTimeoutMs: timeouts.handshakeMs,
   });
   try {
     const session = await establishSession(channel, options);
+    channel.setLimits({
+      maxFrameBytes: options.channel?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+      receiveBufferBytes: options.channel?.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES,
+    });
     channel.idleTimeoutMs = timeouts.idleMs;
     return session;
   } catch (error) {

@@ -12,6 +12,8 @@
  * - the background reader stops pulling from the socket while more than `receiveBufferBytes`
  *   of complete frames wait for `recv`, so TCP flow control bounds memory; it always finishes
  *   the frame it started, so two sides streaming big frames at each other cannot deadlock;
+ *   with `receiveBufferBytes` 0 it reads a frame only while a `recv` waits for one (used
+ *   before the handshake, with a small `maxFrameBytes`, until `setLimits` raises both);
  * - `send` queues, the writer writes frames in order (small frames coalesced into one write,
  *   big frames written from the caller's buffer without copying), `flush` waits for it;
  * - a `recv` that sees no byte for `idleTimeoutMs`, or a write that makes no progress for as
@@ -52,7 +54,10 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
 export interface TcpChannelOptions {
   /** Largest frame payload accepted or sent (bytes, ≤ 2^32 − 1); default 256 MiB. */
   maxFrameBytes?: number;
-  /** Received-but-unconsumed bytes after which the reader pauses; default 256 MiB. */
+  /**
+   * Received-but-unconsumed bytes after which the reader pauses; default 256 MiB. 0 = read a
+   * frame only while a `recv` is waiting for it (no read-ahead).
+   */
   receiveBufferBytes?: number;
   /** Silence (no byte in, or no write progress) after which the channel fails; default 120 s. */
   idleTimeoutMs?: number;
@@ -73,8 +78,8 @@ export class TcpChannel implements Channel {
   /** The peer's address, for messages. */
   readonly peer: string;
   readonly #stream: ByteStream;
-  readonly #maxFrameBytes: number;
-  readonly #receiveBufferBytes: number;
+  #maxFrameBytes: number;
+  #receiveBufferBytes: number;
   #idleTimeoutMs: number;
 
   // receive side
@@ -109,11 +114,10 @@ export class TcpChannel implements Channel {
   constructor(stream: ByteStream, options: TcpChannelOptions = {}) {
     this.#stream = stream;
     this.peer = stream.peer;
-    this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-    if (!(this.#maxFrameBytes >= 1 && this.#maxFrameBytes <= 0xffffffff)) {
-      throw new RangeError(`maxFrameBytes must be in [1, 2^32 - 1]`);
-    }
-    this.#receiveBufferBytes = options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES;
+    this.#maxFrameBytes = checkedFrameLimit(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
+    this.#receiveBufferBytes = checkedBufferLimit(
+      options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES,
+    );
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const tick = Math.max(20, Math.min(1000, this.#idleTimeoutMs / 4));
     this.#timer = setInterval(() => this.#checkIdle(), tick);
@@ -130,6 +134,21 @@ export class TcpChannel implements Channel {
   /** Changes the idle timeout (e.g. a short one during the handshake). */
   set idleTimeoutMs(ms: number) {
     this.#idleTimeoutMs = ms;
+  }
+
+  /**
+   * Changes the frame-size limit and the receive buffer, e.g. from the small pre-handshake
+   * limits to the configured ones once the peer is known (frames already being read keep the
+   * limit they were checked against).
+   */
+  setLimits(limits: { maxFrameBytes?: number; receiveBufferBytes?: number }): void {
+    if (limits.maxFrameBytes !== undefined) {
+      this.#maxFrameBytes = checkedFrameLimit(limits.maxFrameBytes);
+    }
+    if (limits.receiveBufferBytes !== undefined) {
+      this.#receiveBufferBytes = checkedBufferLimit(limits.receiveBufferBytes);
+    }
+    this.#wakeReader();
   }
 
   /** Queues one frame; the channel owns `frame` from now on. */
@@ -164,7 +183,11 @@ export class TcpChannel implements Channel {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#recvWaiter) return Promise.reject(new ChannelError("concurrent recv on one channel"));
     this.#waitingSince = Date.now();
-    return new Promise((resolve, reject) => (this.#recvWaiter = { resolve, reject }));
+    const frame = new Promise<Uint8Array>((resolve, reject) => {
+      this.#recvWaiter = { resolve, reject };
+    });
+    this.#wakeReader(); // an on-demand reader (receive buffer 0) reads now
+    return frame;
   }
 
   /** Closes the connection at once; queued but unwritten frames are dropped. */
@@ -196,13 +219,23 @@ export class TcpChannel implements Channel {
       this.#inboxHead = 0;
     }
     this.#inboxBytes -= frame.length;
-    if (this.#resumeReader && this.#inboxBytes < this.#receiveBufferBytes) {
+    this.#wakeReader();
+    this.stats.recordReceive(frame.length);
+    return frame;
+  }
+
+  /** True when the reader may read another frame: buffer space, or a `recv` waiting. */
+  #mayRead(): boolean {
+    return this.#inboxBytes < this.#receiveBufferBytes ||
+      (this.#recvWaiter !== null && this.#inboxHead === this.#inbox.length);
+  }
+
+  #wakeReader(): void {
+    if (this.#resumeReader && this.#mayRead()) {
       const resume = this.#resumeReader;
       this.#resumeReader = null;
       resume();
     }
-    this.stats.recordReceive(frame.length);
-    return frame;
   }
 
   #deliver(frame: Uint8Array): void {
@@ -271,7 +304,7 @@ export class TcpChannel implements Channel {
       this.#preambleSeen = true;
       for (;;) {
         this.#midFrame = false;
-        if (this.#inboxBytes >= this.#receiveBufferBytes) {
+        while (!this.#mayRead()) {
           await new Promise<void>((resolve) => (this.#resumeReader = resolve));
           if (this.#failure) return;
         }
@@ -439,6 +472,20 @@ export class TcpChannel implements Channel {
     this.#resumeReader = null;
     resume?.();
   }
+}
+
+function checkedFrameLimit(bytes: number): number {
+  if (!(Number.isInteger(bytes) && bytes >= 1 && bytes <= 0xffffffff)) {
+    throw new RangeError(`maxFrameBytes must be an integer in [1, 2^32 - 1]`);
+  }
+  return bytes;
+}
+
+function checkedBufferLimit(bytes: number): number {
+  if (!(Number.isInteger(bytes) && bytes >= 0)) {
+    throw new RangeError(`receiveBufferBytes must be a non-negative integer`);
+  }
+  return bytes;
 }
 
 function describe(error: unknown): string {
