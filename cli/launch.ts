@@ -6,7 +6,8 @@
  *
  *     deno task launch                      # Mall rows 1-100 (A) / 101-200 (B), k = 5
  *     deno task launch --partition vertical # A: Annual Income, B: Spending Score, on CustomerID
- *     deno task launch --data-a a.csv --data-b b.csv --features x,y --k 3 --init random --seed 1
+ *     deno task launch --data-a a.csv --data-b b.csv --features x,y --k 3 --init random --init-seed 1
+ *     deno task launch --seed 7             # reproducible bit for bit: NOT private (see below)
  *     deno task launch --k 1..10 --plot elbow.svg   # secure elbow: only the inertias revealed
  *
  * Other jobs keep the generic form (arguments after `--` go to both parties):
@@ -18,6 +19,11 @@
  * (split by physical lines: fine for CSVs without line breaks inside quoted fields); or give
  * each party its own file with `--data-a` / `--data-b`. Arguments after `--` go to both
  * parties (`deno task party --help` lists them). Exits non-zero if either party fails.
+ *
+ * `--seed S` is the deterministic harness: it sets the public `--init-seed S` and also fixes
+ * both parties' private randomness (`--insecure-test-seed S` with PPKM_ALLOW_TEST_SEED=1 in
+ * the children's environment). The launcher runs both parties on loopback in one trust domain,
+ * so this is acceptable for reproducing a run, but such a run is NOT private and says so.
  *
  * @module
  */
@@ -58,7 +64,10 @@ async function splitCsv(path: string, rowsForA: number, dir: string): Promise<[s
 const KMEANS_LAUNCH_OPTIONS: Record<string, { type: "string" | "boolean"; help: string }> = {
   "data-a": { type: "string", help: "party A's CSV file (default: Mall rows 1-100)" },
   "data-b": { type: "string", help: "party B's CSV file (default: Mall rows 101-200)" },
-  seed: { type: "string", help: "seed: reproducible init and (test-only) party randomness" },
+  seed: {
+    type: "string",
+    help: "reproducible run: --init-seed S and fixed party randomness (INSECURE, not private)",
+  },
   json: { type: "string", help: "write the launch result as JSON here" },
   plot: { type: "string", help: "write an SVG: clusters, or the elbow curve for --k A..B" },
   help: { type: "boolean", help: "show this help" },

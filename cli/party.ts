@@ -11,7 +11,11 @@
  * `party/jobs.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
  * JSON to PATH. Every failure ends with one `error: ...` line on stderr and a non-zero exit
  * (2 for usage errors and parameter mismatches with the peer, 1 for peer/transport failures).
- * `--seed` makes all of this party's randomness reproducible: for tests and harnesses only.
+ * `--insecure-test-seed N` fixes all of this party's private randomness (reproducible runs):
+ * INSECURE, for tests and the local harness only. It is refused unless the environment variable
+ * PPKM_ALLOW_TEST_SEED=1 is set and the connection is loopback, prints a warning, and is never
+ * sent to the peer nor mixed with a job parameter (the k-means `--init-seed` is a separate,
+ * public job parameter).
  *
  * @module
  */
@@ -24,7 +28,7 @@ import type { JobOption, PartyJob } from "../party/job.ts";
 import { type HostPort, parseHostPort } from "../party/net.ts";
 import { runParty } from "../party/party_runner.ts";
 import { readTlsFiles } from "../party/tls.ts";
-import { DEFAULT_TIMEOUTS } from "../party/session.ts";
+import { checkTestSeedAllowed, DEFAULT_TIMEOUTS, TEST_SEED_ENV } from "../party/session.ts";
 
 /** Every job of the CLI: the party/ registry plus secure k-means (issue 7). */
 const JOBS: ReadonlyMap<string, PartyJob> = new Map([...BASE_JOBS, [kmeansJob.name, kmeansJob]]);
@@ -39,7 +43,10 @@ const COMMON_OPTIONS: Record<string, JobOption> = {
   "tls-cert": { type: "string", help: "this party's TLS certificate (PEM); enables mutual TLS" },
   "tls-key": { type: "string", help: "this party's TLS private key (PEM)" },
   "tls-ca": { type: "string", help: "CA certificate (PEM) that must have signed the peer's" },
-  seed: { type: "string", help: "TEST ONLY: fixed integer seed for reproducible runs" },
+  "insecure-test-seed": {
+    type: "string",
+    help: `INSECURE, tests only: fix this party's randomness (needs ${TEST_SEED_ENV}=1, loopback)`,
+  },
   "connect-timeout": {
     type: "string",
     help: `seconds to wait for the peer to connect (default ${DEFAULT_TIMEOUTS.connectMs / 1000})`,
@@ -126,13 +133,23 @@ async function main(): Promise<number> {
   if (tlsGiven.length !== 0 && tlsGiven.length !== 3) {
     throw new UserError("mutual TLS needs all of --tls-cert, --tls-key and --tls-ca");
   }
+  const listen = str("listen") ? address(str("listen")!, "listen") : undefined;
+  const connect = str("connect") ? address(str("connect")!, "connect") : undefined;
   let testSeed: Uint8Array | undefined;
-  if (str("seed") !== undefined) {
-    const seed = Number(str("seed"));
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new UserError(`--seed must be a non-negative integer, got ${str("seed")}`);
+  const testSeedText = str("insecure-test-seed");
+  if (testSeedText !== undefined) {
+    const seed = Number(testSeedText);
+    if (!/^\d+$/.test(testSeedText) || !Number.isSafeInteger(seed)) {
+      throw new UserError(
+        `--insecure-test-seed must be a non-negative integer, got ${testSeedText}`,
+      );
     }
-    testSeed = new TextEncoder().encode(`pp-kmeans test seed ${seed}`);
+    checkTestSeedAllowed((listen ?? connect)!.hostname, Deno.env.get(TEST_SEED_ENV));
+    console.error(
+      "warning: --insecure-test-seed: this party's randomness is fixed and predictable, so the " +
+        "run is NOT private (reproducible tests and local harness runs only)",
+    );
+    testSeed = new TextEncoder().encode(`pp-kmeans insecure test seed ${seed}`);
   }
   let maxFrameBytes: number | undefined;
   if (str("max-frame-mib") !== undefined) {
@@ -144,8 +161,6 @@ async function main(): Promise<number> {
   }
   const jobValues: Record<string, string | boolean | undefined> = {};
   for (const name of Object.keys(job.options)) jobValues[name] = values[name];
-  // k-means: --seed also fixes the random choice of initial rows (reproducible runs).
-  if (job === kmeansJob) jobValues.seed = str("seed");
   const tls = tlsGiven.length === 3
     ? await readTlsFiles(str("tls-cert")!, str("tls-key")!, str("tls-ca")!).catch((error) => {
       throw new UserError((error as Error).message);
@@ -156,8 +171,8 @@ async function main(): Promise<number> {
     job,
     jobValues,
     role,
-    listen: str("listen") ? address(str("listen")!, "listen") : undefined,
-    connect: str("connect") ? address(str("connect")!, "connect") : undefined,
+    listen,
+    connect,
     dataPath: str("data"),
     tls,
     testSeed,

@@ -40,8 +40,11 @@ export interface KmeansJobParams {
   tol: number;
   /** Init text (`rows:...`, `random`). */
   init: string;
-  /** Initialisation seed (`random`), or null to draw it from the joint coin toss. */
-  seed: number | null;
+  /**
+   * Public seed of `--init random` (`--init-seed`), or null to draw it from the joint coin toss.
+   * Only chooses the initial rows; it never feeds any party's private randomness.
+   */
+  initSeed: number | null;
   /** Reveal mode. */
   reveal: RevealMode;
   /** Distance expression. */
@@ -103,15 +106,15 @@ export function parseKmeansParams(
       "--init kmeans++ is not supported by the secure protocol; use rows:... or random",
     );
   }
-  const seedText = values.seed;
-  const seed = seedText === undefined ? null : integer(seedText, "seed", 0, 2 ** 31 - 1);
+  const seedText = values["init-seed"];
+  const initSeed = seedText === undefined ? null : integer(seedText, "init-seed", 0, 2 ** 31 - 1);
   return {
     partition,
     kValues: parseKValues(String(values.k ?? "5")),
     maxIter: integer(String(values["max-iter"] ?? "10"), "max-iter", 1, 10_000),
     tol,
     init,
-    seed,
+    initSeed,
     reveal,
     distance,
     revealInertia: values["reveal-inertia"] === true,
@@ -141,6 +144,10 @@ export const KMEANS_JOB_OPTIONS: PartyJob["options"] = {
   "max-iter": { type: "string", default: "10", help: "maximum Lloyd updates (default 10)" },
   tol: { type: "string", default: "1e-4", help: "stop when no centroid moved more (data units)" },
   init: { type: "string", default: "random", help: "rows:i,j,... (joint row indices) | random" },
+  "init-seed": {
+    type: "string",
+    help: "public seed of --init random (a job parameter; default: from the coin toss)",
+  },
   reveal: { type: "string", default: "centroids", help: "centroids (sizes secret) | sizes" },
   distance: { type: "string", default: "dot", help: "dot (||c||^2 - 2<x,c>) | square" },
   "reveal-inertia": { type: "boolean", help: "also open the final inertia" },
@@ -291,7 +298,7 @@ async function runKmeansProtocol(
       ? [...input.featureNames, ...asNames(peerNames)]
       : [...asNames(peerNames), ...input.featureNames])
     : input.featureNames;
-  const initSeed = params.seed ?? ctx.jointPrg.uniformInt(2 ** 31);
+  const initSeed = params.initSeed ?? ctx.jointPrg.uniformInt(2 ** 31);
   const init = parseInit(params.init);
   const revealed = revealedValues(params, layout);
   if (params.kValues.length > 1) {

@@ -8,6 +8,12 @@
  * `--init rows:0,40,80,120,160`, at most 10 updates. With `--partition vertical` and no data
  * options: party A holds Annual Income, party B Spending Score, joined on CustomerID.
  *
+ * `--seed S` makes the run reproducible bit for bit: it sets the public `--init-seed S` (unless
+ * given) and passes `--insecure-test-seed S` to both children with PPKM_ALLOW_TEST_SEED=1 in
+ * their environment, which fixes their private randomness. Both parties run here, on loopback,
+ * in one trust domain, so that is acceptable for a harness; a warning says the run is not
+ * private.
+ *
  * The list of values the protocol opens is printed before the parties start. The launcher
  * itself holds both inputs (that is what launching both parties means), so it can compute the
  * reference and the comparison; the parties still only see what the protocol reveals.
@@ -27,6 +33,7 @@ import {
 } from "./launch_report.ts";
 import { revealedValues } from "./secure_lloyd.ts";
 import { launchParties } from "../party/launcher.ts";
+import { TEST_SEED_ENV } from "../party/session.ts";
 
 /** Mall Customers, shipped with the project. */
 export const MALL_PATH = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
@@ -52,7 +59,7 @@ const JOB_OPTION_NAMES = [
   "max-iter",
   "tol",
   "init",
-  "seed",
+  "init-seed",
   "reveal",
   "distance",
   "reveal-inertia",
@@ -70,6 +77,13 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     throw new UserError("give both --data-a and --data-b (or neither, for the Mall demo)");
   }
   const v: LaunchValues = { ...values };
+  const harnessSeed = typeof v.seed === "string" ? v.seed : undefined;
+  if (harnessSeed !== undefined) {
+    if (!/^\d+$/.test(harnessSeed) || Number(harnessSeed) > 2 ** 31 - 1) {
+      throw new UserError(`--seed must be an integer in [0, ${2 ** 31 - 1}], got ${harnessSeed}`);
+    }
+    v["init-seed"] ??= harnessSeed;
+  }
   if (defaults) {
     v.k ??= "5";
     const sweep = String(v.k).includes("..");
@@ -124,6 +138,15 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       const value = v[name];
       if (typeof value === "string") commonArgs.push(`--${name}`, value);
       else if (value === true) commonArgs.push(`--${name}`);
+    }
+    if (harnessSeed !== undefined) {
+      console.log(
+        `warning: --seed ${harnessSeed} fixes both parties' randomness for a reproducible run: ` +
+          `this mode is NOT private (harness and demos on one machine only)`,
+      );
+      // Inherited by both children (Deno.Command keeps the environment); they run on loopback.
+      Deno.env.set(TEST_SEED_ENV, "1");
+      commonArgs.push("--insecure-test-seed", harnessSeed);
     }
     const started = performance.now();
     const outcome = await launchParties({

@@ -34,7 +34,7 @@ export interface PartyRunOptions {
   dataPath?: string;
   /** Mutual TLS material. */
   tls?: TlsFiles;
-  /** Fixed seed for reproducible tests/harness runs only. */
+  /** INSECURE fixed seed for reproducible tests/harness runs only (see party/session.ts). */
   testSeed?: Uint8Array;
   /** Time limits. */
   timeouts?: SessionTimeouts;

@@ -27,7 +27,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
 import { coinToss } from "./coin_toss.ts";
 import { concat, handshake, type JsonValue, MAX_HELLO_BYTES } from "./handshake.ts";
-import { connectToPeer, type HostPort, listenForPeer } from "./net.ts";
+import { connectToPeer, type HostPort, isLoopback, listenForPeer } from "./net.ts";
 import { Prg, randomBytes, randomSeed, SEED_BYTES } from "./prg.ts";
 import {
   DEFAULT_MAX_FRAME_BYTES,
@@ -36,6 +36,37 @@ import {
   type TcpChannelOptions,
 } from "./tcp_channel.ts";
 import type { TlsFiles } from "./tls.ts";
+import { UserError } from "../cli/errors.ts";
+
+/** Environment variable that must be "1" for an insecure test seed to be accepted. */
+export const TEST_SEED_ENV = "PPKM_ALLOW_TEST_SEED";
+
+/**
+ * Throws a {@link UserError} (exit 2) unless an insecure test seed may be used: the
+ * environment variable {@link TEST_SEED_ENV} is "1" and `hostname` (the address listened on or
+ * connected to, or the peer's address) is loopback, so both parties run on one machine.
+ */
+export function checkTestSeedAllowed(hostname: string, envValue: string | undefined): void {
+  if (envValue !== "1") {
+    throw new UserError(
+      `--insecure-test-seed makes this party's randomness predictable and is refused unless ` +
+        `${TEST_SEED_ENV}=1 is set (tests and local harness runs only)`,
+    );
+  }
+  if (!isLoopback(hostname)) {
+    throw new UserError(
+      `--insecure-test-seed is refused on the non-loopback address ${hostname}: both parties ` +
+        `must run on this machine (127.0.0.1 / ::1)`,
+    );
+  }
+}
+
+/** The host part of a "HOST:PORT" peer string (IPv6 hosts contain colons). */
+function peerHost(peer: string): string {
+  const at = peer.lastIndexOf(":");
+  const host = at < 0 ? peer : peer.slice(0, at);
+  return host.replace(/^\[|\]$/g, "").replace(/^::ffff:(?=127\.)/, "");
+}
 
 /** Time limits of a session (milliseconds). */
 export interface SessionTimeouts {
@@ -140,6 +171,12 @@ export async function connectSession(
   if (!!options.listen === !!options.connect) {
     throw new RangeError("give exactly one of listen and connect");
   }
+  if (options.testSeed) {
+    checkTestSeedAllowed(
+      (options.listen ?? options.connect)!.hostname,
+      Deno.env.get(TEST_SEED_ENV),
+    );
+  }
   const stream = options.listen
     ? await listenForPeer({
       ...options.listen,
@@ -160,6 +197,7 @@ export async function connectSession(
     idleTimeoutMs: timeouts.handshakeMs,
   });
   try {
+    if (options.testSeed) checkTestSeedAllowed(peerHost(channel.peer), Deno.env.get(TEST_SEED_ENV));
     const session = await establishSession(channel, options);
     channel.setLimits({
       maxFrameBytes: options.channel?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
