@@ -36,7 +36,7 @@ import type {
   RingCotReceiverOutput,
 } from "./types.ts";
 import { fillTweaks, TccrHash } from "./tccr_hash.ts";
-import { transpose128 } from "./transpose.ts";
+import { MatrixTransposer } from "./transpose_wasm.ts";
 import {
   correctionBits,
   ringReceiverChunk,
@@ -181,6 +181,7 @@ export class IknpSender implements OtExtensionSender {
   #hash = new TccrHash();
   #counter = 0;
   #scratch = new Scratch();
+  #matrix = new MatrixTransposer();
 
   /**
    * @param channel the channel to the peer's {@link IknpReceiver}
@@ -205,7 +206,7 @@ export class IknpSender implements OtExtensionSender {
     const columns = paddedColumns(n);
     const rowBytes = columns >>> 3;
     const u = u32(await recvFrame(this.#channel, KAPPA * rowBytes, "IKNP u matrix"));
-    const q32 = this.#scratch.get(0, KAPPA * rowWords(columns));
+    const q32 = this.#matrix.input(columns);
     const words = rowWords(columns);
     const deltaBits = this.#deltaBits;
     this.#rows.expand(rowBytes, (j, row) => {
@@ -216,9 +217,7 @@ export class IknpSender implements OtExtensionSender {
         q32.set(row, base);
       }
     });
-    const rows = this.#scratch.get(1, columns * 4);
-    transpose128(q32, columns, rows);
-    return new Uint8Array(rows.buffer, 0, columns * 16);
+    return this.#matrix.transpose(columns);
   }
 
   /** Runs `body` per chunk of at most `maxChunk` OTs with the chunk's q rows. */
@@ -391,7 +390,7 @@ export class IknpReceiver implements OtExtensionReceiver {
   #chunk: number;
   #hash = new TccrHash();
   #counter = 0;
-  #scratch = new Scratch();
+  #matrix = new MatrixTransposer();
 
   /**
    * @param channel the channel to the peer's {@link IknpSender}
@@ -426,7 +425,7 @@ export class IknpReceiver implements OtExtensionReceiver {
     const words = rowWords(columns);
     const r = new Uint32Array(words);
     new Uint8Array(r.buffer).set(choices.subarray(0, Math.ceil(n / 8)));
-    const t32 = this.#scratch.get(0, KAPPA * words);
+    const t32 = this.#matrix.input(columns);
     const u = new Uint8Array(KAPPA * rowBytes); // fresh: the channel takes ownership
     const u32v = u32(u);
     this.#rows0.expand(rowBytes, (j, row) => t32.set(row, j * words));
@@ -434,9 +433,7 @@ export class IknpReceiver implements OtExtensionReceiver {
       const base = j * words;
       for (let w = 0; w < words; w++) u32v[base + w] = row[w] ^ t32[base + w] ^ r[w];
     });
-    const rows = this.#scratch.get(1, columns * 4);
-    transpose128(t32, columns, rows);
-    return { u, rows: new Uint8Array(rows.buffer, 0, columns * 16) };
+    return { u, rows: this.#matrix.transpose(columns) };
   }
 
   /** Resolves the choice bits: validates given ones, or draws fresh random ones. */

@@ -1,6 +1,7 @@
 /**
  * The batched fast paths of OT extension and Gilboa products against their reference forms:
- * the one-pass TCCR hash against per-block tweaks, the lock-step row generators against the
+ * the WebAssembly transpose against the JavaScript one, the one-pass TCCR hash against
+ * per-block tweaks, the lock-step row generators against the
  * per-key PRG, and the doubled (63-OT) product against the plaintext 2·b·x.
  */
 
@@ -8,6 +9,8 @@ import assert from "node:assert/strict";
 import { Prg } from "../party/prg.ts";
 import { fillTweaks, TccrHash } from "../ot/mod.ts";
 import { RowExpander } from "../ot/row_prg.ts";
+import { transpose128 } from "../ot/transpose.ts";
+import { MatrixTransposer } from "../ot/transpose_wasm.ts";
 import { doubledProductReceiver, doubledProductSender } from "../protocol/gilboa.ts";
 import { memoryContextPair, testSeed } from "./support.ts";
 
@@ -65,5 +68,18 @@ Deno.test("doubled product shares reconstruct to 2·b·x mod 2^64 (scalars and v
         assert.equal(z[i], (2n * b[t] * x[i]) % M, `product ${t}, element ${v}`);
       }
     }
+  }
+});
+
+Deno.test("WebAssembly SIMD transpose equals transpose128 (and is in use)", () => {
+  const matrix = new MatrixTransposer();
+  assert.ok(matrix.usesWasm, "WebAssembly SIMD transpose did not compile");
+  for (const columns of [128, 384, 4096, 65536, 256]) {
+    const input = matrix.input(columns);
+    new Prg(testSeed(columns, 9)).fill(
+      new Uint8Array(input.buffer, input.byteOffset, input.byteLength),
+    );
+    const want = transpose128(input.slice(), columns, new Uint32Array(columns * 4));
+    assert.deepEqual(matrix.transpose(columns), new Uint8Array(want.buffer), `${columns} columns`);
   }
 });
