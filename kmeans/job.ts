@@ -28,6 +28,25 @@ import { checkUniqueIds, joinVertical } from "./vertical.ts";
 /** Default public bound on |x|: 2^12 = 4096 data units. */
 export const DEFAULT_VALUE_BITS = 12;
 
+/**
+ * Memory budget of one job: n·k·(d+1) ≤ 2^24 cells (joint rows × largest k × (features + 1)).
+ * The secure Lloyd keeps a few n·k·(d+1)-sized arrays of 64-bit words plus OT buffers, so this
+ * bounds a party's working memory to a few GiB. n comes partly from the peer's announced row
+ * count, so the check runs before anything is sized by it.
+ */
+export const MAX_JOB_CELLS = 2 ** 24;
+
+/** Throws a one-line {@link UserError} if n·k·(d+1) exceeds {@link MAX_JOB_CELLS}. */
+export function checkJobSize(n: number, k: number, d: number): void {
+  const cells = n * k * (d + 1);
+  if (!(cells <= MAX_JOB_CELLS)) {
+    throw new UserError(
+      `job too large: n·k·(d+1) = ${n}·${k}·${d + 1} = ${cells} exceeds the memory budget of ` +
+        `${MAX_JOB_CELLS} cells (use fewer rows, clusters or features)`,
+    );
+  }
+}
+
 /** Parsed, validated public parameters of a k-means job (identical on both sides). */
 export interface KmeansJobParams {
   /** Partition. */
@@ -269,11 +288,19 @@ async function runKmeansProtocol(
 ): Promise<JsonValue> {
   const started = performance.now();
   const { channel, role } = job;
+  // Peer-announced sizes are checked against the budget before anything is sized by them;
+  // both parties see the same public n, k, d and so fail alike.
+  const peerRows = peerNumber(job.peerFacts, "rows", MAX_JOB_CELLS);
+  const peerCols = peerNumber(job.peerFacts, "cols", 4096);
+  const largestK = params.kValues[params.kValues.length - 1];
+  checkJobSize(
+    params.partition === "vertical" ? Math.max(input.rows, peerRows) : input.rows + peerRows,
+    largestK,
+    input.cols + (params.partition === "vertical" ? peerCols : 0),
+  );
   const prg = new Prg(job.privateSeed);
   const ot = await setupOtEndpoints(channel, role, prg, job.sessionId);
   const ctx: MpcContext = { role, channel, prg, jointPrg: new Prg(job.jointSeed), ot };
-  const peerRows = peerNumber(job.peerFacts, "rows", 1 << 26);
-  const peerCols = peerNumber(job.peerFacts, "cols", 4096);
   let own = input.own;
   let rows = input.rows;
   if (params.partition === "vertical") {
@@ -400,12 +427,21 @@ async function runElbow(
   const sweep: { k: number; inertia: number; nIter: number }[] = [];
   let offline = 0;
   let online = 0;
+  // Every k's initial rows validated exactly as the single-k path does (range, repeats,
+  // k <= n), before any of the sweep runs: the first k rows of --init rows: for each k.
+  const initialRows = params.kValues.map((k) =>
+    chooseInitialRows(
+      new Float64Array(0),
+      layout.n,
+      layout.d,
+      k,
+      init.kind === "rows" ? { kind: "rows", rows: init.rows.slice(0, k) } : init,
+      initSeed,
+    )
+  );
   job.log(`revealed by this sweep: the final inertia for each k, the convergence bits`);
-  for (const k of params.kValues) {
-    const rows = init.kind === "rows"
-      ? init.rows.slice(0, k)
-      : chooseInitialRows(new Float64Array(0), layout.n, layout.d, k, init, initSeed);
-    if (rows.length < k) throw new UserError(`--init rows: lists fewer than k = ${k} rows`);
+  for (const [index, k] of params.kValues.entries()) {
+    const rows = initialRows[index];
     const result = await secureKmeans(ctx, layout, own, {
       k,
       maxIter: params.maxIter,
