@@ -165,7 +165,7 @@ async function timeArgmin(ctx: MpcContext, s: Settings): Promise<Measured> {
     rounds: stats.rounds - rounds,
   };
   const min = await open(ctx, result.min);
-  const oneHot = await open(ctx, result.oneHot);
+  const oneHot = await open(ctx, result.oneHot!);
   let correct = true;
   for (let i = 0; i < s.rows; i++) {
     let best = 0;

@@ -27,8 +27,9 @@
  * @module
  */
 
+import { signBits } from "../protocol/comparison.ts";
 import type { MpcContext } from "../protocol/context.ts";
-import type { SecureOps } from "./secure_ops.ts";
+import { bitTimesShared, bitToArithmetic } from "../protocol/conversion.ts";
 
 /** Default digit size in bits: 15 comparisons per quotient and digit. */
 export const DEFAULT_DIGIT_BITS = 4;
@@ -60,7 +61,6 @@ export function divisionComparisonBits(bounds: DivisionBounds): number {
  */
 export async function secureDivide(
   ctx: MpcContext,
-  ops: SecureOps,
   numerators: BigUint64Array,
   divisors: BigUint64Array,
   groupLength: number,
@@ -100,7 +100,7 @@ export async function secureDivide(
         for (let i = 0; i < total; i++) candidates[base + i] = remainder[i] - factor * divisor[i];
       }
     }
-    const negativeBits = await ops.signBits(ctx, candidates, bits);
+    const negativeBits = await signBits(ctx, candidates, bits);
     // digit = Σ_v G_v = (2^m − 1) − Σ_v [candidate_v < 0], and digit·D likewise. With a shared
     // D one bit × (D, 1) product per candidate gives both; with a public D a B2A suffices.
     const count = total * radixMinusOne;
@@ -108,7 +108,7 @@ export async function secureDivide(
     const taken = new BigUint64Array(total);
     const offset = ctx.role === 0 ? BigInt(radixMinusOne) : 0n;
     if (publicDivisors) {
-      const negative = await ops.toArithmetic(ctx, negativeBits, count);
+      const negative = await bitToArithmetic(ctx, negativeBits, count);
       for (let i = 0; i < total; i++) {
         let s = offset;
         for (let v = 0; v < radixMinusOne; v++) s -= negative[v * total + i];
@@ -123,7 +123,7 @@ export async function secureDivide(
           pairs[2 * (v * total + i) + 1] = ctx.role === 0 ? 1n : 0n;
         }
       }
-      const products = await ops.bitTimesShared(ctx, negativeBits, count, pairs, 2);
+      const products = await bitTimesShared(ctx, negativeBits, pairs, 2, count);
       for (let i = 0; i < total; i++) {
         let s = offset;
         let t = BigInt(radixMinusOne) * divisor[i];

@@ -10,8 +10,8 @@
  * 1. Encoding: x̂ = round(x·2^f) (f = 16), a public bound |x| < 2^B checked by each owner.
  * 2. Initial centroids: public joint row indices; the owner of each row (or of each part of
  *    the row, vertically) shares its values with the joint PRG (no message).
- * 3. Assignment (secure_assign.ts): exact D_ij at scale 2^2f, tournament argmin (ties to the
- *    lower index) → XOR-shared one-hot bits.
+ * 3. Assignment: exact D_ij at scale 2^2f (secure_assign.ts), tournament argmin
+ *    (protocol/argmin.ts, ties to the lower index) → XOR-shared one-hot bits, no B2A.
  * 4. Sums and counts: one bit × owner-vector product per (row, cluster): the owner's row,
  *    extended by a constant 1 whose product is the count contribution.
  * 5. Update: ĉ = floor((2S + c) / (2c)) by exact long division (secure_division.ts); with
@@ -21,7 +21,8 @@
  *    AND_j [‖ĉ_new,j − ĉ_old,j‖² ≤ T], T = floor((tol·2^f)²) (the reference's test).
  * 7. Final: one more assignment against the final centroids (as the reference); the centroids
  *    are opened to both, each party gets the labels of its own rows (horizontal) or both get
- *    the labels of the joined rows (vertical); optionally inertia and sizes.
+ *    the labels of the joined rows (vertical); optionally sizes and the inertia, opened exactly
+ *    without wrap-around (secure_inertia.ts).
  *
  * Cost of the default demo (Mall, n = 200, d = 2, k = 5, converges after 5 updates + final
  * assignment), measured with `deno task bench-kmeans` on the shared 2-core machine (noisy):
@@ -39,13 +40,26 @@
 import { inPhase } from "../party/channel.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { open, shareInput } from "../protocol/sharing.ts";
-import { bitWords, notBits, openBits } from "../protocol/binary.ts";
+import { argmin, argminTripleWords } from "../protocol/argmin.ts";
+import {
+  bitWords,
+  concatBits,
+  getBit,
+  notBits,
+  openBits,
+  openBitsTo,
+  packBits,
+  sliceBits,
+  unpackBits,
+} from "../protocol/binary.ts";
+import { signBits } from "../protocol/comparison.ts";
 import type { MpcContext } from "../protocol/context.ts";
-import { type DistanceForm, secureArgmin, secureDistances } from "./secure_assign.ts";
+import { bitTimesOwnerValues, bitTimesShared } from "../protocol/conversion.ts";
+import { type DistanceForm, secureDistances } from "./secure_assign.ts";
 import { DEFAULT_DIGIT_BITS, secureDivide } from "./secure_division.ts";
+import { inertiaMayWrap, prepareInertia, rowInertiaShares } from "./secure_inertia.ts";
 import { type JointLayout, type SecureBounds, secureBounds } from "./secure_layout.ts";
 import { SecureOps } from "./secure_ops.ts";
-import { openBitsTo, sliceBits } from "./secure_bits.ts";
 
 /** What becomes public during a run. */
 export type RevealMode = "sizes" | "centroids";
@@ -149,11 +163,7 @@ function plan(layout: JointLayout, options: SecureKmeansOptions, iterations: num
   const k = options.k;
   const perAssignment = options.distance === "dot" ? k * d : n * k * d;
   const squarePairs = perAssignment * (iterations + 1) + k * d * iterations;
-  let andWords = 0;
-  for (let width = k, level = 0; width > 1; width = Math.ceil(width / 2), level++) {
-    if (Math.ceil(width / 2) > 1) andWords += bitWords(n * (width >>> 1));
-  }
-  andWords *= iterations + 1;
+  let andWords = argminTripleWords(n, k) * (iterations + 1);
   for (let width = k; width > 1; width = Math.ceil(width / 2)) {
     andWords += bitWords(width >>> 1) * iterations;
   }
@@ -198,7 +208,6 @@ function shareInitialCentroids(
 /** Shares of the cluster sums (k × d) and counts (k) for the one-hot bits. */
 async function clusterSums(
   ctx: MpcContext,
-  ops: SecureOps,
   layout: JointLayout,
   own: BigUint64Array,
   oneHot: Uint32Array,
@@ -225,7 +234,7 @@ async function clusterSums(
         }
       }
     }
-    const products = await ops.bitTimesOwnerValues(ctx, bits, rows * k, block.owner, values, width);
+    const products = await bitTimesOwnerValues(ctx, bits, block.owner, values, width, rows * k);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < k; j++) {
         const base = (i * k + j) * width;
@@ -240,7 +249,6 @@ async function clusterSums(
 /** New centroids from sums and counts (floor((2S + c)/(2c)), empty clusters keep theirs). */
 async function updateCentroids(
   ctx: MpcContext,
-  ops: SecureOps,
   layout: JointLayout,
   bounds: SecureBounds,
   options: SecureKmeansOptions,
@@ -272,7 +280,7 @@ async function updateCentroids(
           (ctx.role === 0 ? (c === 0n ? 0n : c + 2n * shift * c) : 0n);
       }
     }
-    const q = await secureDivide(ctx, ops, numerators, divisors, d, divisionBounds, true);
+    const q = await secureDivide(ctx, numerators, divisors, d, divisionBounds, true);
     for (let j = 0; j < k; j++) {
       for (let t = 0; t < d; t++) {
         const e = j * d + t;
@@ -291,14 +299,14 @@ async function updateCentroids(
   const countBits = Math.ceil(Math.log2(n + 2)) + 2;
   const minusOne = counts.slice();
   if (ctx.role === 0) { for (let j = 0; j < k; j++) minusOne[j] -= 1n; }
-  const empty = await ops.signBits(ctx, minusOne, countBits);
-  const q = await secureDivide(ctx, ops, numerators, divisors, d, divisionBounds, false);
+  const empty = await signBits(ctx, minusOne, countBits);
+  const q = await secureDivide(ctx, numerators, divisors, d, divisionBounds, false);
   const keep = new BigUint64Array(k * d);
   for (let e = 0; e < k * d; e++) {
     if (ctx.role === 0) q[e] -= shift;
     keep[e] = old[e] - q[e];
   }
-  const kept = await ops.bitTimesShared(ctx, empty, k, keep, d);
+  const kept = await bitTimesShared(ctx, empty, keep, d, k);
   for (let e = 0; e < k * d; e++) q[e] += kept[e];
   return { centroids: q };
 }
@@ -329,35 +337,43 @@ async function convergenceBit(
     for (let t = 0; t < d; t++) s -= squares[j * d + t];
     margin[j] = s;
   }
-  let still = notBits(ctx.role, await ops.signBits(ctx, margin, bounds.shiftBits));
+  let still = notBits(ctx.role, await signBits(ctx, margin, bounds.shiftBits));
   let width = k;
   while (width > 1) {
     const pairs = width >>> 1;
     const left = new Uint8Array(pairs);
     const right = new Uint8Array(pairs);
     for (let p = 0; p < pairs; p++) {
-      left[p] = bitOf(still, 2 * p);
-      right[p] = bitOf(still, 2 * p + 1);
+      left[p] = getBit(still, 2 * p);
+      right[p] = getBit(still, 2 * p + 1);
     }
-    const anded = await ops.and(ctx, pack(left), pack(right));
+    const anded = await ops.and(ctx, packBits(left), packBits(right));
     const next = new Uint8Array(Math.ceil(width / 2));
-    for (let p = 0; p < pairs; p++) next[p] = bitOf(anded, p);
-    if (width % 2 === 1) next[pairs] = bitOf(still, width - 1);
-    still = pack(next);
+    for (let p = 0; p < pairs; p++) next[p] = getBit(anded, p);
+    if (width % 2 === 1) next[pairs] = getBit(still, width - 1);
+    still = packBits(next);
     width = next.length;
   }
   // Opened by design: the single convergence bit.
   return (await openBits(ctx, still.subarray(0, 1)))[0] % 2 === 1;
 }
 
-function bitOf(words: Uint32Array, i: number): number {
-  return (words[i >>> 5] >>> (i & 31)) & 1;
-}
-
-function pack(bits: Uint8Array): Uint32Array {
-  const out = new Uint32Array(bitWords(bits.length));
-  for (let i = 0; i < bits.length; i++) out[i >>> 5] |= bits[i] << (i & 31);
-  return out;
+/**
+ * The argmin of each row of the n × k distances: XOR one-hot bits (row-major) and the minima,
+ * with the AND triples taken from the offline pool.
+ */
+async function assign(
+  ctx: MpcContext,
+  ops: SecureOps,
+  distances: BigUint64Array,
+  n: number,
+  k: number,
+  bits: number,
+): Promise<{ oneHot: Uint32Array; minimum: BigUint64Array }> {
+  const words = argminTripleWords(n, k);
+  const andTriples = words > 0 ? await ops.takeAndTriples(ctx, words) : undefined;
+  const result = await argmin(ctx, distances, k, { bits, arithmeticOneHot: false, andTriples });
+  return { oneHot: result.oneHotBits, minimum: result.min };
 }
 
 /**
@@ -399,11 +415,10 @@ export async function secureKmeans(
         k,
         options.distance,
       );
-      const { oneHot } = await secureArgmin(ctx, ops, distances, n, k, bounds.distanceBits);
-      const { sums, counts } = await clusterSums(ctx, ops, layout, own, oneHot, k);
+      const { oneHot } = await assign(ctx, ops, distances, n, k, bounds.distanceBits);
+      const { sums, counts } = await clusterSums(ctx, layout, own, oneHot, k);
       const update = await updateCentroids(
         ctx,
-        ops,
         layout,
         bounds,
         options,
@@ -445,9 +460,28 @@ async function finalOutputs(
   const { n } = layout;
   const { k } = options;
   const distances = await secureDistances(ctx, ops, layout, own, centroids, k, options.distance);
-  const { oneHot, minimum } = await secureArgmin(ctx, ops, distances, n, k, bounds.distanceBits);
+  const { oneHot, minimum } = await assign(ctx, ops, distances, n, k, bounds.distanceBits);
+  const inertiaRows = options.inertiaOnly || options.revealInertia
+    ? rowInertiaShares(ctx, layout, own, minimum, options.distance)
+    : null;
+  const inertiaOpening = inertiaRows === null ? null : prepareInertia(
+    ctx,
+    inertiaRows,
+    inertiaMayWrap(n, layout.d, bounds),
+    options.fractionalBits,
+  );
   if (options.inertiaOnly) {
-    const inertia = await openInertia(ctx, options, own, n, minimum);
+    const opening = inertiaOpening!;
+    const products = await bitTimesOwnerValues(
+      ctx,
+      opening.choiceBits,
+      0,
+      opening.ownerValues,
+      1,
+      opening.productCount,
+    );
+    // Opened by design: the final inertia.
+    const inertia = opening.decode(await open(ctx, opening.shares(products)));
     return {
       centroids: new Float64Array(0),
       fixedCentroids: new BigInt64Array(0),
@@ -478,7 +512,7 @@ async function finalOutputs(
     labelBits = mine;
     labelRows = block.rowCount;
   } else {
-    labelBits = unpack(await openBits(ctx, oneHot), n * k);
+    labelBits = unpackBits(await openBits(ctx, oneHot), n * k);
     labelRows = n;
   }
   const labels = new Int32Array(labelRows);
@@ -496,22 +530,33 @@ async function finalOutputs(
   const revealed = revealedValues(options, layout);
   let sizes: number[] | undefined;
   let inertia: number | undefined;
-  if (options.revealFinalSizes || options.revealInertia) {
+  if (options.revealFinalSizes || inertiaOpening !== null) {
+    // One owner-0 COT batch: B2A of the one-hot bits (sizes) and the inertia's wrap products.
+    const sizeCount = options.revealFinalSizes ? k : 0;
+    const sizeBits = sizeCount * n;
+    const wraps = inertiaOpening?.productCount ?? 0;
+    let values: BigUint64Array | null = null;
+    if (ctx.role === 0) {
+      values = new BigUint64Array(sizeBits + wraps);
+      values.fill(1n, 0, sizeBits);
+      if (wraps > 0) values.set(inertiaOpening!.ownerValues!, sizeBits);
+    }
+    const bits = concatBits([oneHot, inertiaOpening?.choiceBits ?? new Uint32Array(0)], [
+      sizeBits,
+      wraps,
+    ]);
+    const products = await bitTimesOwnerValues(ctx, bits, 0, values, 1, sizeBits + wraps);
     const toOpen: bigint[] = [];
-    if (options.revealFinalSizes) {
-      const arithmetic = await ops.toArithmetic(ctx, oneHot, n * k);
-      for (let j = 0; j < k; j++) {
-        let s = 0n;
-        for (let i = 0; i < n; i++) s += arithmetic[i * k + j];
-        toOpen.push(BigInt.asUintN(64, s));
-      }
+    for (let j = 0; j < sizeCount; j++) {
+      let s = 0n;
+      for (let i = 0; i < n; i++) s += products[i * k + j];
+      toOpen.push(BigInt.asUintN(64, s));
     }
-    if (options.revealInertia) toOpen.push(inertiaShare(options, own, n, minimum));
-    const values = await open(ctx, BigUint64Array.from(toOpen));
-    if (options.revealFinalSizes) sizes = Array.from(values.subarray(0, k), (c) => Number(c));
-    if (options.revealInertia) {
-      inertia = Number(values[values.length - 1]) / 2 ** (2 * options.fractionalBits);
-    }
+    if (inertiaOpening !== null) toOpen.push(...inertiaOpening.shares(products.subarray(sizeBits)));
+    // Opened by design (options): the final sizes and/or the final inertia.
+    const opened = await open(ctx, BigUint64Array.from(toOpen));
+    if (options.revealFinalSizes) sizes = Array.from(opened.subarray(0, k), (c) => Number(c));
+    if (inertiaOpening !== null) inertia = inertiaOpening.decode(opened.subarray(sizeCount));
   }
   return {
     centroids: decoded,
@@ -523,42 +568,4 @@ async function finalOutputs(
     inertia,
     revealed,
   };
-}
-
-/** Opens Σ_i min_j D_ij (+ Σ_i ‖x̂_i‖² for the dot form) in data units². */
-async function openInertia(
-  ctx: MpcContext,
-  options: SecureKmeansOptions,
-  own: BigUint64Array,
-  n: number,
-  minimum: BigUint64Array,
-): Promise<number> {
-  const value = await open(ctx, BigUint64Array.of(inertiaShare(options, own, n, minimum)));
-  return Number(value[0]) / 2 ** (2 * options.fractionalBits);
-}
-
-/** This party's share of the inertia at scale 2^2f. */
-function inertiaShare(
-  options: SecureKmeansOptions,
-  own: BigUint64Array,
-  n: number,
-  minimum: BigUint64Array,
-): bigint {
-  let s = 0n;
-  for (let i = 0; i < n; i++) s += minimum[i];
-  if (options.distance === "dot") {
-    // ‖x̂_i‖² is local to the owner(s) of row i: each adds its own part to its share.
-    for (let e = 0; e < own.length; e++) {
-      const v = BigInt.asIntN(64, own[e]);
-      s += v * v;
-    }
-  }
-  // Exact at scale 2^2f while the true inertia is below 2^(64 − 2f) data units².
-  return BigInt.asUintN(64, s);
-}
-
-function unpack(words: Uint32Array, count: number): Uint8Array {
-  const out = new Uint8Array(count);
-  for (let i = 0; i < count; i++) out[i] = bitOf(words, i);
-  return out;
 }

@@ -12,8 +12,12 @@
  * then z_k = c_k xor d·b_k xor e_k·a xor d·e_k (the last term by party 0 only). A whole
  * circuit layer is one call: one frame each way, one round.
  *
+ * Local helpers pack, unpack, slice and concatenate bit vectors; {@link openBits} and
+ * {@link openBitsTo} open vectors to both parties or each to one party.
+ *
  * Security (semi-honest): d and e_k are masked by one-time uniformly random triple bits, so the
- * opened values reveal nothing; each triple word is used exactly once.
+ * opened values reveal nothing; each triple word is used exactly once. The open functions
+ * reveal exactly the vectors the caller names, to the parties it names.
  *
  * @module
  */
@@ -81,15 +85,19 @@ export function sliceTriples(t: FanoutTriples, offset: number, words: number): F
   };
 }
 
-/** Sends one frame of words and receives the peer's frame of the same length. */
+/**
+ * Sends one frame of words (a copy: the channel owns frames) and receives the peer's frame of
+ * `expectWords` words (by default the same length).
+ */
 async function exchangeWords(
   channel: Channel,
   mine: Uint32Array,
   what: string,
+  expectWords = mine.length,
 ): Promise<Uint32Array> {
-  channel.send(new Uint8Array(mine.buffer, mine.byteOffset, mine.byteLength));
+  channel.send(new Uint8Array(mine.buffer, mine.byteOffset, mine.byteLength).slice());
   await channel.flush();
-  return await recvU32(channel, mine.length, what);
+  return await recvU32(channel, expectWords, what);
 }
 
 /**
@@ -160,4 +168,91 @@ export async function andBits(
 export async function openBits(ctx: MpcContext, share: Uint32Array): Promise<Uint32Array> {
   const peer = await exchangeWords(ctx.channel, share, "opened bits");
   return xorBits(share, peer);
+}
+
+/** Packs 0/1 bytes into a bit vector (LSB-first words). */
+export function packBits(values: Uint8Array): Uint32Array {
+  const out = new Uint32Array(bitWords(values.length));
+  for (let i = 0; i < values.length; i++) out[i >>> 5] |= (values[i] & 1) << (i & 31);
+  return out;
+}
+
+/** The first `count` bits of a packed vector as 0/1 bytes. */
+export function unpackBits(words: Uint32Array, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) out[i] = (words[i >>> 5] >>> (i & 31)) & 1;
+  return out;
+}
+
+/** Bits [start, start + count) of a packed vector, as a new packed vector (padding cleared). */
+export function sliceBits(words: Uint32Array, start: number, count: number): Uint32Array {
+  if (start < 0 || count < 0 || (start + count) > words.length * 32) {
+    throw new RangeError(`bit slice [${start}, ${start + count}) outside ${words.length} words`);
+  }
+  const out = new Uint32Array(bitWords(count));
+  if (start % 32 === 0) {
+    out.set(words.subarray(start >>> 5, (start >>> 5) + out.length));
+    const tail = count & 31;
+    if (tail !== 0) out[out.length - 1] &= (1 << tail) - 1;
+    return out;
+  }
+  for (let i = 0; i < count; i++) {
+    const j = start + i;
+    out[i >>> 5] |= ((words[j >>> 5] >>> (j & 31)) & 1) << (i & 31);
+  }
+  return out;
+}
+
+/** The concatenation of packed vectors `parts[i]` of `counts[i]` bits (a new packed vector). */
+export function concatBits(parts: readonly Uint32Array[], counts: readonly number[]): Uint32Array {
+  if (parts.length !== counts.length) throw new RangeError("concatBits: one count per part");
+  const total = counts.reduce((sum, c) => sum + c, 0);
+  const out = new Uint32Array(bitWords(total));
+  let offset = 0;
+  parts.forEach((part, p) => {
+    const count = counts[p];
+    if (part.length * 32 < count) throw new RangeError(`concatBits: part ${p} too short`);
+    if (offset % 32 === 0) {
+      out.set(sliceBits(part, 0, count), offset >>> 5);
+    } else {
+      for (let i = 0; i < count; i++) {
+        const j = offset + i;
+        out[j >>> 5] |= ((part[i >>> 5] >>> (i & 31)) & 1) << (j & 31);
+      }
+    }
+    offset += count;
+  });
+  return out;
+}
+
+/**
+ * Opens `forParty0` (count0 bits) to party 0 only and `forParty1` (count1 bits) to party 1
+ * only, in one round: each party sends its share of the vector meant for the peer and learns
+ * nothing about the other vector. Returns this party's opened bits as 0/1 bytes.
+ */
+export async function openBitsTo(
+  ctx: MpcContext,
+  forParty0: Uint32Array,
+  forParty1: Uint32Array,
+  count0: number,
+  count1: number,
+): Promise<Uint8Array> {
+  const mine = ctx.role === 0 ? forParty0 : forParty1;
+  const theirs = ctx.role === 0 ? forParty1 : forParty0;
+  const theirCount = ctx.role === 0 ? count1 : count0;
+  const count = ctx.role === 0 ? count0 : count1;
+  if (mine.length < bitWords(count) || theirs.length < bitWords(theirCount)) {
+    throw new RangeError("openBitsTo: bit vector shorter than its count");
+  }
+  const peer = await exchangeWords(
+    ctx.channel,
+    theirs.subarray(0, bitWords(theirCount)),
+    "opened bits",
+    bitWords(count),
+  );
+  const out = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = ((mine[i >>> 5] ^ peer[i >>> 5]) >>> (i & 31)) & 1;
+  }
+  return out;
 }

@@ -1,52 +1,16 @@
 /**
  * Public surface of the secure-computation layer: Z_2^64 arithmetic, fixed point, additive and
- * XOR sharing, dealer-free preprocessing from OT, Beaver products, vector OLE, truncation
- * (arith_mod.ts, issue 5), comparisons, conversions, multiplexer and argmin (compare_mod.ts,
- * issue 6), and the per-party context type. Security assumptions are stated in each module.
+ * XOR sharing, dealer-free preprocessing from OT (Gilboa 1999; SecureML 2017), Beaver products,
+ * vector OLE, truncation, bit triples, comparisons (CrypTFlow2 millionaires'), bit/arithmetic
+ * conversions, multiplexer and argmin, and the per-party context type. Security assumptions
+ * are stated in each module.
  *
  * @module
  */
 
 export type { MpcContext, Role } from "./context.ts";
 export {
-  beaverMultiply,
-  type BeaverTriples,
-  checkSameScale,
-  decodeFixed,
-  decodeFixedScalar,
-  DEFAULT_CHUNK_SIZE,
-  DEFAULT_FRACTIONAL_BITS,
-  DEFAULT_MAX_BITS,
-  divideByPublic,
-  dotProduct,
-  encodeFixed,
-  encodeFixedScalar,
-  fixedAdd,
-  fixedAddPublic,
-  fixedDivideByPublic,
-  fixedDotProduct,
-  fixedMulPublicInteger,
-  fixedMultiply,
-  fixedNeg,
-  type FixedPointOptions,
-  FixedPointRangeError,
-  fixedSquare,
-  fixedSub,
-  fixedTruncate,
   fromSigned,
-  generateSquarePairs,
-  generateTriples,
-  gilboaReceiver,
-  gilboaSender,
-  kmeansArithmeticCounts,
-  type MatrixShape,
-  MAX_OT_VALUES_PER_CALL,
-  open,
-  openFixed,
-  openTo,
-  ownerMatrixTimesShared,
-  type PreprocessingCounts,
-  PreprocessingStore,
   RING_BITS,
   RING_MASK,
   RING_MODULUS,
@@ -63,41 +27,93 @@ export {
   ringSub,
   ringSum,
   ringSumGroups,
+  signedValue,
+  toSigned,
+} from "./ring.ts";
+export {
+  decodeFixed,
+  decodeFixedScalar,
+  DEFAULT_FRACTIONAL_BITS,
+  DEFAULT_MAX_BITS,
+  encodeFixed,
+  encodeFixedScalar,
+  type FixedPointOptions,
+  FixedPointRangeError,
+} from "./fixed_point.ts";
+export {
+  checkSameScale,
+  fixedAdd,
+  fixedAddPublic,
+  fixedMulPublicInteger,
+  fixedNeg,
+  fixedSub,
+  open,
+  openFixed,
+  openTo,
   ScaleMismatchError,
   type SharedFixed,
   sharedFixed,
   shareInput,
   sharePublic,
-  signedValue,
+} from "./sharing.ts";
+export { gilboaReceiver, gilboaSender, MAX_OT_VALUES_PER_CALL } from "./gilboa.ts";
+export {
+  type BeaverTriples,
+  generateSquarePairs,
+  generateTriples,
   type SquarePairs,
+} from "./triples.ts";
+export { type MatrixShape, ownerMatrixTimesShared } from "./vector_ole.ts";
+export {
+  beaverMultiply,
+  dotProduct,
+  fixedDotProduct,
+  fixedMultiply,
+  fixedSquare,
   squareShared,
-  toSigned,
+} from "./beaver.ts";
+export {
+  divideByPublic,
+  fixedDivideByPublic,
+  fixedTruncate,
   truncateShares,
-} from "./arith_mod.ts";
+} from "./truncation.ts";
+export {
+  DEFAULT_CHUNK_SIZE,
+  kmeansArithmeticCounts,
+  type PreprocessingCounts,
+  PreprocessingStore,
+} from "./preprocessing.ts";
 export {
   andBits,
   andFanout,
-  argmin,
-  type ArgminOptions,
-  type ArgminResult,
-  bitTimesOwnerValues,
-  bitTimesShared,
-  bitToArithmetic,
   bitWords,
+  concatBits,
+  type FanoutTriples,
+  getBit,
+  notBits,
+  openBits,
+  openBitsTo,
+  packBits,
+  sliceBits,
+  sliceTriples,
+  unpackBits,
+  xorBits,
+} from "./binary.ts";
+export { fanoutTriplesFromOts, generateFanoutTriples, MAX_FANOUT } from "./bit_triples.ts";
+export {
   type ComparisonOptions,
   comparisonRounds,
   DEFAULT_COMPARISON_BATCH,
   DEFAULT_DIGIT_BITS,
-  type FanoutTriples,
-  fanoutTriplesFromOts,
-  generateFanoutTriples,
-  getBit,
   lessThan,
-  MAX_FANOUT,
-  multiplex,
-  notBits,
-  openBits,
   signBits,
-  sliceTriples,
-  xorBits,
-} from "./compare_mod.ts";
+} from "./comparison.ts";
+export { bitTimesOwnerValues, bitTimesShared, bitToArithmetic, multiplex } from "./conversion.ts";
+export {
+  argmin,
+  type ArgminOptions,
+  type ArgminResult,
+  argminRounds,
+  argminTripleWords,
+} from "./argmin.ts";

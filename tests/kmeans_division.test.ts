@@ -5,8 +5,6 @@
 import assert from "node:assert/strict";
 import { memoryContextPair } from "./support.ts";
 import { secureDivide } from "../kmeans/secure_division.ts";
-import { SecureOps } from "../kmeans/secure_ops.ts";
-import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { Prg } from "../party/prg.ts";
 import { testSeed } from "./support.ts";
 
@@ -32,7 +30,6 @@ async function divide(
   const [q0, q1] = await Promise.all([
     secureDivide(
       contexts[0],
-      new SecureOps(new PreprocessingStore(contexts[0])),
       n0,
       d0,
       groupLength,
@@ -41,7 +38,6 @@ async function divide(
     ),
     secureDivide(
       contexts[1],
-      new SecureOps(new PreprocessingStore(contexts[1])),
       n1,
       d1,
       groupLength,
