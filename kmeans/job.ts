@@ -23,7 +23,16 @@ import { chooseInitialRows, parseInit } from "./init.ts";
 import { checkValueBound, jointLayout, type Partition, secureBounds } from "./secure_layout.ts";
 import { revealedValues, type RevealMode, secureKmeans } from "./secure_lloyd.ts";
 import type { DistanceForm } from "./secure_assign.ts";
-import { checkUniqueIds, joinVertical } from "./vertical.ts";
+import {
+  checkUniqueIds,
+  joinedInitRows,
+  joinVertical,
+  toJoinedOrder,
+  toOwnOrder,
+  VERTICAL_JOIN_REVEALS,
+  type VerticalJoin,
+  verticalRevealed,
+} from "./vertical.ts";
 
 /** Default public bound on |x|: 2^12 = 4096 data units. */
 export const DEFAULT_VALUE_BITS = 12;
@@ -299,23 +308,23 @@ async function runKmeansProtocol(
     input.cols + (params.partition === "vertical" ? peerCols : 0),
   );
   const prg = new Prg(job.privateSeed);
-  const ot = await setupOtEndpoints(channel, role, prg, job.sessionId);
-  const ctx: MpcContext = { role, channel, prg, jointPrg: new Prg(job.jointSeed), ot };
   let own = input.own;
   let rows = input.rows;
+  let join: VerticalJoin | undefined;
   if (params.partition === "vertical") {
-    const key = ctx.jointPrg.bytes(16);
-    const join = await inPhase(channel, "join", () => joinVertical(channel, role, input.ids!, key));
-    if (role === 1) {
-      const permuted = new BigUint64Array(join.n * input.cols);
-      for (let i = 0; i < join.n; i++) {
-        const from = join.order[i] * input.cols;
-        permuted.set(own.subarray(from, from + input.cols), i * input.cols);
-      }
-      own = permuted;
-    }
-    rows = join.n;
+    // DH-PSI join first (fails fast on differing ID sets); its scalar and shuffle come from the
+    // private PRG. Both parties then hold their rows in the same tag-sorted joined order.
+    const joined = await inPhase(
+      channel,
+      "join",
+      () => joinVertical(channel, role, input.ids!, peerRows, prg),
+    );
+    own = toJoinedOrder(own, input.cols, joined);
+    rows = joined.n;
+    join = joined;
   }
+  const ot = await setupOtEndpoints(channel, role, prg, job.sessionId);
+  const ctx: MpcContext = { role, channel, prg, jointPrg: new Prg(job.jointSeed), ot };
   const mine = { rows, cols: input.cols };
   const theirs = { rows: params.partition === "vertical" ? rows : peerRows, cols: peerCols };
   const layout = jointLayout(params.partition, role === 0 ? [mine, theirs] : [theirs, mine]);
@@ -326,8 +335,25 @@ async function runKmeansProtocol(
       : [...asNames(peerNames), ...input.featureNames])
     : input.featureNames;
   const initSeed = params.initSeed ?? ctx.jointPrg.uniformInt(2 ** 31);
-  const init = parseInit(params.init);
-  const revealed = revealedValues(params, layout);
+  let init = parseInit(params.init);
+  const generic = revealedValues(params, layout);
+  const revealed = join ? verticalRevealed(generic) : generic;
+  if (join && init.kind === "rows") {
+    // Row indices count in party A's file order: validate them as given (both sides, alike),
+    // then A tells B their joined positions (revealed: see VERTICAL_JOIN_REVEALS).
+    const sweep = params.kValues.length > 1;
+    for (const k of params.kValues) {
+      const given = sweep ? init.rows.slice(0, k) : init.rows;
+      chooseInitialRows(new Float64Array(0), layout.n, layout.d, k, { kind: "rows", rows: given });
+    }
+    const listed = init.rows.slice(0, params.kValues[params.kValues.length - 1]);
+    const positions = await inPhase(
+      channel,
+      "join",
+      () => joinedInitRows(channel, role, join!, listed),
+    );
+    init = { kind: "rows", rows: positions };
+  }
   if (params.kValues.length > 1) {
     return await runElbow(ctx, job, params, layout, own, init, initSeed, started);
   }
@@ -361,10 +387,11 @@ async function runKmeansProtocol(
     centroids,
     nIter: result.nIter,
     converged: result.converged,
-    labels: Array.from(result.labels),
+    // Vertical: labels and initial rows mapped back to this party's own file order.
+    labels: join ? toOwnOrder(result.labels, join) : Array.from(result.labels),
     featureNames,
-    initialRows,
-    revealed: result.revealed,
+    initialRows: join ? initialRows.map((p) => join.order[p]) : initialRows,
+    revealed: join ? verticalRevealed(result.revealed) : result.revealed,
   };
   if (result.sizes) out.sizes = result.sizes;
   if (result.inertia !== undefined) out.inertia = result.inertia;
@@ -463,6 +490,7 @@ async function runElbow(
   return {
     elbow: sweep,
     revealed: [
+      ...(layout.partition === "vertical" ? VERTICAL_JOIN_REVEALS.slice(0, 3) : []),
       "convergence bit of each iteration (both)",
       "final inertia for each k (both)",
       ...(params.reveal === "sizes" ? ["cluster sizes of each iteration (both)"] : []),

@@ -32,6 +32,7 @@ import {
   referenceRun,
 } from "./launch_report.ts";
 import { revealedValues } from "./secure_lloyd.ts";
+import { VERTICAL_JOIN_REVEALS, verticalRevealed } from "./vertical.ts";
 import { launchParties } from "../party/launcher.ts";
 import { TEST_SEED_ENV } from "../party/session.ts";
 
@@ -127,8 +128,15 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       `secure k-means, ${partition} partition: party A ${files[0]} [${features[0]}], ` +
         `party B ${files[1]} [${features[1]}]`,
     );
+    const vertical = params.partition === "vertical";
     const revealed = params.kValues.length > 1
-      ? ["convergence bit of each iteration (both)", "final inertia for each k (both)"]
+      ? [
+        ...(vertical ? VERTICAL_JOIN_REVEALS.slice(0, 3) : []),
+        "convergence bit of each iteration (both)",
+        "final inertia for each k (both)",
+      ]
+      : vertical
+      ? verticalRevealed(revealedValues(params, { partition: params.partition }))
       : revealedValues(params, { partition: params.partition });
     console.log("values this run reveals:");
     for (const item of revealed) console.log(`  - ${item}`);
@@ -228,7 +236,9 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       await writeJson(v.json, {
         centroids: a.centroids,
         labelsA: a.labels,
-        labelsB: b.labels,
+        // Vertical: each party reports labels in its own file order; the launcher holds both
+        // files, so it lists B's in A's order (issue 7's launch JSON).
+        labelsB: vertical ? inOrderOf(dataA.ids!, dataB.ids!, b.labels) : b.labels,
         nIter: a.nIter,
         revealed: a.revealed,
         stats: { seconds, bytesSent, rounds, parties: { A: a.stats, B: b.stats } },
@@ -260,6 +270,12 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** `labels` (in the order of `ids`) rearranged into the order of `targetIds`. */
+function inOrderOf(targetIds: string[], ids: string[], labels: number[]): number[] {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  return targetIds.map((id) => labels[index.get(id)!]);
 }
 
 function splitList(text: string): string[] {

@@ -1,55 +1,58 @@
 /**
- * The join of a vertically partitioned data set: party A and party B hold different feature
- * columns of the same entities, each with an ID column; the joined rows follow party A's file
- * order (issue 7).
+ * The join of a vertically partitioned data set (issue 7): party A and party B hold different
+ * feature columns of the same entities, each with an ID column.
  *
- * Assumption (stated, as in the vertical-federated-learning literature, e.g. Vaidya & Clifton,
- * "Privacy-preserving k-means clustering over vertically partitioned data", KDD 2003): the set
- * of entity IDs is common knowledge of the two parties — that is what makes the partition
- * vertical — and both files hold exactly that set. The IDs themselves never travel: each party
- * sends only tags HMAC-SHA256(K, id) truncated to 128 bits, with K drawn from the joint coin
- * toss, so the tags are useless outside this session. Under the assumption B learns nothing new
- * except party A's row order (needed to line B's rows up with A's). If the sets differ, the
- * only thing revealed is how many IDs each side lacks, and the join fails with a clear error.
- * (Against a curious peer that enumerates a small ID space, tags of unmatched IDs can be
- * recognised; a private set intersection would hide them, but under the assumption above
- * there are no unmatched IDs in a successful run.)
+ * The IDs never travel: the parties compute DH-PSI tags ab·H(id) on ristretto255 (`psi.ts`;
+ * Huberman–Franklin–Hogg 1999), so neither can test guesses of the other's IDs and neither
+ * learns the other's file order. The joined rows are ordered by their final tag bytes, a
+ * pseudo-random order independent of both files that both parties compute alike; each party
+ * keeps the map from joined position to its own file row, and maps the labels back to its own
+ * file order at the end.
  *
- * Every frame from the peer is length-checked; a malformed frame raises a ChannelError.
+ * Both files must hold the same ID set (the partition is vertical). If they do not, the only
+ * thing revealed is how many IDs each side lacks (counts, computed alike on both sides from
+ * the tags, so both fail with the same message and no extra message is needed).
+ *
+ * `--init rows:` indices count in party A's file order (issue 7). Party A sends the joined
+ * positions of those rows to party B: that reveals, for those k public rows only, which joined
+ * row they are (and so, to B, which of B's rows). {@link VERTICAL_JOIN_REVEALS} lists it all.
  *
  * @module
  */
 
-import { createHmac } from "node:crypto";
 import { type Channel, ChannelError, recvU32, sendTyped } from "../party/channel.ts";
+import type { Prg } from "../party/prg.ts";
 import type { Role } from "../protocol/context.ts";
 import { UserError } from "../cli/errors.ts";
+import { psiTags, tagKey } from "./psi.ts";
 
-/** Bytes of one ID tag. */
-const TAG_BYTES = 16;
+/** Largest number of rows accepted from a peer (bounds memory before validation). */
+export const MAX_JOIN_ROWS = 1 << 24;
 
-/** Largest number of joined rows accepted from a peer (bounds memory before validation). */
-const MAX_JOIN_ROWS = 1 << 24;
+/** What the vertical join reveals, for the `revealed` lists. */
+export const VERTICAL_JOIN_REVEALS: readonly string[] = [
+  "feature count of each party and the joined row count (both)",
+  "vertical join: only if the ID sets differ, how many IDs each side lacks; the run then stops " +
+  "(both)",
+  "vertical join with --init rows: the joined positions of those k rows of party A (party B)",
+  "final labels of all joined rows, each party in its own file order (both)",
+];
+
+/**
+ * The `revealed` list for a vertical run: the generic list without its vertical-join items,
+ * plus {@link VERTICAL_JOIN_REVEALS}.
+ */
+export function verticalRevealed(generic: readonly string[]): string[] {
+  const replaced = /^(feature count of each party|final labels of the joined rows)/;
+  return [...VERTICAL_JOIN_REVEALS, ...generic.filter((item) => !replaced.test(item))];
+}
 
 /** What each party needs after the join. */
 export interface VerticalJoin {
   /** Joined row count (equal on both sides). */
   n: number;
-  /**
-   * For party A the identity; for party B, `order[i]` is B's local row for joined row i
-   * (joined rows are in A's file order).
-   */
+  /** `order[p]` is this party's own file row at joined position p (sorted by final tag). */
   order: Int32Array;
-}
-
-/** 128-bit tags of `ids` under `key` (HMAC-SHA256, truncated), concatenated. */
-export function idTags(ids: readonly string[], key: Uint8Array): Uint8Array {
-  const out = new Uint8Array(ids.length * TAG_BYTES);
-  for (let i = 0; i < ids.length; i++) {
-    const mac = createHmac("sha256", key).update(ids[i], "utf8").digest();
-    out.set(mac.subarray(0, TAG_BYTES), i * TAG_BYTES);
-  }
-  return out;
 }
 
 /** Throws a {@link UserError} naming a duplicated ID of this party's own file, if any. */
@@ -63,74 +66,91 @@ export function checkUniqueIds(ids: readonly string[], source: string): void {
   }
 }
 
-function tagKey(tags: Uint8Array, i: number): string {
-  let s = "";
-  for (let b = i * TAG_BYTES; b < (i + 1) * TAG_BYTES; b++) {
-    s += String.fromCharCode(tags[b]);
-  }
-  return s;
-}
-
 /**
- * Joins the two parties' rows on their ID columns. `key` must be the same 16+ random bytes on
- * both sides (from the joint coin toss). Party A sends its tags; party B matches them, sends
- * back the two unmatched counts, and both fail with the same message if either is non-zero.
+ * Joins the two parties' rows on their ID columns by DH-PSI (two rounds). `peerRows` is the
+ * peer's row count from the handshake; `prg` must be this party's private PRG.
  */
 export async function joinVertical(
   channel: Channel,
   role: Role,
   ids: readonly string[],
-  key: Uint8Array,
+  peerRows: number,
+  prg: Prg,
 ): Promise<VerticalJoin> {
-  const tags = idTags(ids, key);
-  let missingInB: number;
-  let onlyInB: number;
-  let order: Int32Array;
-  if (role === 0) {
-    sendTyped(channel, tags);
-    await channel.flush();
-    const counts = await recvU32(channel, 2, "vertical join counts");
-    missingInB = counts[0];
-    onlyInB = counts[1];
-    if (missingInB > ids.length) {
-      throw new ChannelError("peer reported more unmatched IDs than party A has");
-    }
-    order = Int32Array.from(ids, (_, i) => i);
-  } else {
-    const frame = await channel.recv();
-    if (frame.length % TAG_BYTES !== 0 || frame.length / TAG_BYTES > MAX_JOIN_ROWS) {
-      throw new ChannelError(`peer sent ${frame.length} bytes of ID tags`);
-    }
-    const nA = frame.length / TAG_BYTES;
-    const local = new Map<string, number>();
-    for (let i = 0; i < ids.length; i++) local.set(tagKey(tags, i), i);
-    order = new Int32Array(nA);
-    missingInB = 0;
-    let matched = 0;
-    const seenA = new Set<string>();
-    for (let i = 0; i < nA; i++) {
-      const key = tagKey(frame, i);
-      if (seenA.has(key)) throw new ChannelError("peer sent a duplicated ID tag");
-      seenA.add(key);
-      const row = local.get(key);
-      if (row === undefined) {
-        missingInB++;
-        order[i] = -1;
-      } else {
-        order[i] = row;
-        matched++;
-      }
-    }
-    onlyInB = ids.length - matched;
-    sendTyped(channel, Uint32Array.of(missingInB, onlyInB));
-    await channel.flush();
+  if (peerRows > MAX_JOIN_ROWS) {
+    throw new ChannelError(`peer announced ${peerRows} rows, more than ${MAX_JOIN_ROWS}`);
   }
-  if (missingInB > 0 || onlyInB > 0) {
+  const tags = await psiTags(channel, ids, peerRows, prg);
+  const peerSet = new Set<string>();
+  for (let j = 0; j < peerRows; j++) peerSet.add(tagKey(tags.peer, j));
+  const keys = ids.map((_, i) => tagKey(tags.own, i));
+  const matched = keys.reduce((count, key) => count + (peerSet.has(key) ? 1 : 0), 0);
+  const ownMissingAtPeer = ids.length - matched;
+  const peerMissingHere = peerRows - matched;
+  const [missingInB, missingInA] = role === 0
+    ? [ownMissingAtPeer, peerMissingHere]
+    : [peerMissingHere, ownMissingAtPeer];
+  if (missingInB > 0 || missingInA > 0) {
     throw new UserError(
       `vertical join on the ID column failed: ${missingInB} ID(s) of party A are missing at ` +
-        `party B and ${onlyInB} ID(s) of party B are missing at party A (both files must hold ` +
+        `party B and ${missingInA} ID(s) of party B are missing at party A (both files must hold ` +
         `the same IDs)`,
     );
   }
+  // Equal sets: sorting by tag gives both parties the same joined order.
+  const order = Int32Array.from(ids, (_, i) => i).sort((x, y) =>
+    keys[x] < keys[y] ? -1 : keys[x] > keys[y] ? 1 : 0
+  );
   return { n: order.length, order };
+}
+
+/**
+ * Joined positions of party A's public init rows (`rows`, in A's file order, already checked to
+ * be distinct and in range): party A computes and sends them, party B receives and checks them.
+ */
+export async function joinedInitRows(
+  channel: Channel,
+  role: Role,
+  join: VerticalJoin,
+  rows: readonly number[],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  if (role === 0) {
+    const position = new Int32Array(join.n);
+    for (let p = 0; p < join.n; p++) position[join.order[p]] = p;
+    const positions = Uint32Array.from(rows, (row) => position[row]);
+    sendTyped(channel, positions);
+    await channel.flush();
+    return Array.from(positions);
+  }
+  const positions = await recvU32(channel, rows.length, "joined init rows");
+  const seen = new Set<number>();
+  for (const p of positions) {
+    if (p >= join.n || seen.has(p)) {
+      throw new ChannelError("peer sent invalid joined positions of the init rows");
+    }
+    seen.add(p);
+  }
+  return Array.from(positions);
+}
+
+/** Rows of `values` (row-major, `cols` wide) in joined order: row p = own row order[p]. */
+export function toJoinedOrder(
+  values: BigUint64Array,
+  cols: number,
+  join: VerticalJoin,
+): BigUint64Array {
+  const out = new BigUint64Array(join.n * cols);
+  for (let p = 0; p < join.n; p++) {
+    const from = join.order[p] * cols;
+    out.set(values.subarray(from, from + cols), p * cols);
+  }
+  return out;
+}
+
+/** Labels of the joined rows mapped back to this party's own file order. */
+export function toOwnOrder(labels: ArrayLike<number>, join: VerticalJoin): number[] {
+  const out = new Array<number>(join.n);
+  for (let p = 0; p < join.n; p++) out[join.order[p]] = labels[p];
+  return out;
 }
