@@ -54,6 +54,9 @@ export class FixedKeyAes {
   }
 }
 
+/** Blocks per AES call in {@link TccrHash.hashIndexed} (128 KiB). */
+const PIECE_BLOCKS = 8192;
+
 /**
  * The tweakable correlation-robust hash over batches of 16-byte blocks.
  * Not thread-safe (one instance per endpoint).
@@ -95,30 +98,32 @@ export class TccrHash {
     ) {
       throw new RangeError("TccrHash.hashIndexed: bad batch shape");
     }
-    // π(x) ⊕ tweak is formed in place in π's fresh output; the final pass XORs the tweak
-    // out again, since H = π(π(x) ⊕ i) ⊕ π(x).
-    const px = this.#pi.permute(x);
-    const px32 = new Uint32Array(px.buffer, px.byteOffset, n);
+    // Pieces of PIECE_BLOCKS blocks keep the AES buffers cache-sized and reusable by the
+    // allocator. π(x) ⊕ tweak is formed in place in π's fresh output; the final pass XORs
+    // the tweak out again, since H = π(π(x) ⊕ i) ⊕ π(x).
     const blocks = n >>> 2;
-    for (let k = 0; k < blocks;) {
-      // One pass per stack of otCount blocks: OT indices restart at firstIndex.
-      const end = k + otCount;
-      for (let index = firstIndex; k < end; k++, index++) {
-        px32[4 * k] ^= index >>> 0;
-        px32[4 * k + 1] ^= Math.floor(index / 4294967296) >>> 0;
-      }
-    }
-    const ppx = this.#pi.permute(px);
-    const ppx32 = new Uint32Array(ppx.buffer, ppx.byteOffset, n);
     const out32 = new Uint32Array(out.buffer, out.byteOffset, n);
-    for (let k = 0; k < blocks;) {
-      const end = k + otCount;
-      for (let index = firstIndex; k < end; k++, index++) {
-        const w = 4 * k;
-        out32[w] = ppx32[w] ^ px32[w] ^ (index >>> 0);
-        out32[w + 1] = ppx32[w + 1] ^ px32[w + 1] ^ (Math.floor(index / 4294967296) >>> 0);
-        out32[w + 2] = ppx32[w + 2] ^ px32[w + 2];
-        out32[w + 3] = ppx32[w + 3] ^ px32[w + 3];
+    const lastIndex = firstIndex + otCount - 1;
+    for (let start = 0; start < blocks; start += PIECE_BLOCKS) {
+      const end = Math.min(blocks, start + PIECE_BLOCKS);
+      const px = this.#pi.permute(x.subarray(start * 16, end * 16));
+      const px32 = new Uint32Array(px.buffer, px.byteOffset, (end - start) * 4);
+      const startIndex = firstIndex + (start % otCount);
+      for (let w = 0, index = startIndex; w < px32.length; w += 4) {
+        const low = index >>> 0;
+        px32[w] ^= low;
+        px32[w + 1] ^= (index - low) / 4294967296;
+        index = index === lastIndex ? firstIndex : index + 1;
+      }
+      const ppx = this.#pi.permute(px);
+      const ppx32 = new Uint32Array(ppx.buffer, ppx.byteOffset, px32.length);
+      for (let w = 0, o = start * 4, index = startIndex; w < px32.length; w += 4, o += 4) {
+        const low = index >>> 0;
+        out32[o] = ppx32[w] ^ px32[w] ^ low;
+        out32[o + 1] = ppx32[w + 1] ^ px32[w + 1] ^ ((index - low) / 4294967296);
+        out32[o + 2] = ppx32[w + 2] ^ px32[w + 2];
+        out32[o + 3] = ppx32[w + 3] ^ px32[w + 3];
+        index = index === lastIndex ? firstIndex : index + 1;
       }
     }
     return out;

@@ -15,7 +15,8 @@ import { doubledProductReceiver, doubledProductSender } from "../protocol/gilboa
 import { memoryContextPair, testSeed } from "./support.ts";
 
 Deno.test("hashIndexed equals hash with fillTweaks, the tweak repeating per stacked half", () => {
-  for (const [n, halves, first] of [[1, 1, 0], [37, 2, 2 ** 40 + 5], [300, 3, 123456]]) {
+  const shapes = [[1, 1, 0], [37, 2, 2 ** 40 + 5], [300, 3, 123456], [5000, 3, 2 ** 32 - 2500]];
+  for (const [n, halves, first] of shapes) {
     const x = new Prg(testSeed(n, 3)).bytes(n * halves * 16);
     const got = new TccrHash().hashIndexed(x, first, n, new Uint8Array(x.length));
     const hash = new TccrHash();
