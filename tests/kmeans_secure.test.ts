@@ -8,7 +8,8 @@ import { memoryContextPair } from "./support.ts";
 import { runSplitInMemory } from "../kmeans/secure_harness.ts";
 import { kmeansFixed } from "../kmeans/fixed_reference.ts";
 import type { SecureKmeansOptions } from "../kmeans/secure_lloyd.ts";
-import type { Partition } from "../kmeans/secure_layout.ts";
+import type { Partition, SecureBounds } from "../kmeans/secure_layout.ts";
+import { inertiaMayWrap } from "../kmeans/secure_inertia.ts";
 import { loadCsv } from "../data/csv.ts";
 import { generateBlobs } from "../data/synthetic.ts";
 
@@ -125,3 +126,87 @@ for (
     await checkAgainstReference(data, partition, split, options(k, init, { maxIter: 8 }), seed);
   });
 }
+
+/** Points at (±4000, ±4000) with random signs: the review's wrap-around case (n = 600, k = 1). */
+function cornerPoints(n: number, seed: number): { rows: Float64Array; n: number; d: number } {
+  let state = seed;
+  const rows = new Float64Array(n * 2);
+  for (let e = 0; e < rows.length; e++) {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    rows[e] = (state >>> 16) % 2 === 0 ? 4000 : -4000;
+  }
+  return { rows, n, d: 2 };
+}
+
+/** Plaintext inertia at k = 1: Σ_i ‖x_i − mean‖² (float64; exact here, see the callers). */
+function plainInertiaOneCluster(data: { rows: Float64Array; n: number; d: number }): number {
+  const { rows, n, d } = data;
+  let total = 0;
+  for (let t = 0; t < d; t++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += rows[i * d + t];
+    const mean = sum / n;
+    for (let i = 0; i < n; i++) total += (rows[i * d + t] - mean) ** 2;
+  }
+  return total;
+}
+
+for (const [partition, distance] of [["horizontal", "dot"], ["vertical", "square"]] as const) {
+  Deno.test(`inertia beyond 2^32 data units² opens exactly (n = 600 at ±4000, k = 1, ${partition}, ${distance})`, async () => {
+    const data = cornerPoints(600, 17);
+    const expected = plainInertiaOneCluster(data);
+    assert.ok(expected > 2 ** 33, "the case must exceed the old wrap-around limit 2^32");
+    // The integer mean rounds exactly at scale 2^16 here, so the plaintext value is exact.
+    const opts = options(1, [0], { distance, revealFinalSizes: false });
+    const contexts = await memoryContextPair(18);
+    const [a, b] = await runSplitInMemory(
+      contexts,
+      data,
+      partition,
+      partition === "horizontal" ? 250 : 1,
+      opts,
+    );
+    contexts[0].channel.close();
+    assert.equal(a.inertia, b.inertia);
+    assert.ok(Math.abs(a.inertia! - expected) <= 1e-6 * expected, `${a.inertia} vs ${expected}`);
+    await checkAgainstReference(data, partition, partition === "horizontal" ? 250 : 1, opts, 19);
+  });
+}
+
+Deno.test("elbow-style inertia-only run opens the large inertia exactly", async () => {
+  const data = cornerPoints(600, 23);
+  const contexts = await memoryContextPair(24);
+  const [a] = await runSplitInMemory(
+    contexts,
+    data,
+    "horizontal",
+    300,
+    options(1, [5], {
+      inertiaOnly: true,
+      revealFinalSizes: false,
+    }),
+  );
+  contexts[0].channel.close();
+  const expected = plainInertiaOneCluster(data);
+  assert.ok(Math.abs(a.inertia! - expected) <= 1e-6 * expected, `${a.inertia} vs ${expected}`);
+});
+
+Deno.test("inertia within the public 2^63 bound is opened directly and matches", async () => {
+  // valueBits 8: n·4d·M² = 200·8·2^48 < 2^63, the single-word path.
+  const small = { rows: mall.rows.slice(0, 400), n: 200, d: 2 };
+  assert.equal(
+    inertiaMayWrap(200, 2, { fractionalBits: 16, valueBits: 8 } as SecureBounds),
+    false,
+  );
+  assert.equal(
+    inertiaMayWrap(200, 2, { fractionalBits: 16, valueBits: 12 } as SecureBounds),
+    true,
+  );
+  await checkAgainstReference(
+    small,
+    "horizontal",
+    100,
+    options(5, MALL_INIT, { valueBits: 8 }),
+    25,
+  );
+});
