@@ -6,6 +6,8 @@
  * horizontal (rows 1–100 | 101–200) or vertical (income | score, joined on CustomerID).
  *
  *     deno task bench-kmeans [--partition horizontal|vertical|both] [--runs N]
+ *     deno task bench-kmeans --psi 200,5000   # the DH-PSI vertical join alone (both parties
+ *                                             # in this process, in-memory channel)
  *
  * The machine is shared (2 cores), so timings are noisy: the median and all runs are printed.
  *
@@ -13,6 +15,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { memoryChannelPair } from "../party/memory_channel.ts";
+import { Prg, randomSeed } from "../party/prg.ts";
+import { joinVertical } from "../kmeans/vertical.ts";
 
 const LAUNCH = new URL("../cli/launch.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
@@ -66,8 +71,28 @@ const { values } = parseArgs({
   options: {
     partition: { type: "string", default: "both" },
     runs: { type: "string", default: "5" },
+    psi: { type: "string" },
   },
 });
+if (values.psi !== undefined) {
+  for (const n of values.psi.split(",").map(Number)) {
+    const ids = Array.from({ length: n }, (_, i) => `id-${i}`);
+    const [c0, c1] = memoryChannelPair();
+    const started = performance.now();
+    await Promise.all([
+      joinVertical(c0, 0, ids, n, new Prg(randomSeed())),
+      joinVertical(c1, 1, [...ids].reverse(), n, new Prg(randomSeed())),
+    ]);
+    const ms = performance.now() - started;
+    const sent = c0.stats.snapshot().total;
+    console.log(
+      `DH-PSI join n = ${n}: ${ms.toFixed(0)} ms for both parties in one process (CPU of both ` +
+        `summed); ${sent.bytesSent} bytes sent per party, ${sent.rounds} rounds`,
+    );
+    c0.close();
+  }
+  Deno.exit(0);
+}
 const partitions = values.partition === "both" ? ["horizontal", "vertical"] : [values.partition!];
 const dir = await Deno.makeTempDir();
 for (const partition of partitions) {

@@ -11,9 +11,10 @@
  * only: it makes every "random" value of this party predictable to whoever knows the option,
  * so it is INSECURE. It is hashed with a fixed label and the role (so the two parties' streams
  * differ and are unrelated to any public job parameter such as the k-means init seed), it is
- * never put into the handshake, and {@link connectSession} refuses it unless the environment
- * variable {@link TEST_SEED_ENV} is "1" and both the configured address and the peer's
- * address are loopback ({@link checkTestSeedAllowed}).
+ * never put into the handshake, and {@link connectSession} refuses it unless both the
+ * configured address and the peer's address are loopback ({@link checkTestSeedLoopback}); the
+ * CLI also requires the environment variable {@link TEST_SEED_ENV} to be "1"
+ * ({@link checkTestSeedAllowed}).
  *
  * Pre-handshake limits: until the handshake and coin toss are done, the peer is
  * unauthenticated (without TLS) and may be anyone, so the channel accepts frames of at most
@@ -53,6 +54,16 @@ export function checkTestSeedAllowed(hostname: string, envValue: string | undefi
         `${TEST_SEED_ENV}=1 is set (tests and local harness runs only)`,
     );
   }
+  checkTestSeedLoopback(hostname);
+}
+
+/**
+ * Throws a {@link UserError} (exit 2) unless `hostname` is loopback: an insecure test seed is
+ * only ever used between two processes on this machine. {@link connectSession} applies it to
+ * the configured address and to the peer's; the CLI adds the environment check of
+ * {@link checkTestSeedAllowed}.
+ */
+export function checkTestSeedLoopback(hostname: string): void {
   if (!isLoopback(hostname)) {
     throw new UserError(
       `--insecure-test-seed is refused on the non-loopback address ${hostname}: both parties ` +
@@ -171,12 +182,7 @@ export async function connectSession(
   if (!!options.listen === !!options.connect) {
     throw new RangeError("give exactly one of listen and connect");
   }
-  if (options.testSeed) {
-    checkTestSeedAllowed(
-      (options.listen ?? options.connect)!.hostname,
-      Deno.env.get(TEST_SEED_ENV),
-    );
-  }
+  if (options.testSeed) checkTestSeedLoopback((options.listen ?? options.connect)!.hostname);
   const stream = options.listen
     ? await listenForPeer({
       ...options.listen,
@@ -197,7 +203,7 @@ export async function connectSession(
     idleTimeoutMs: timeouts.handshakeMs,
   });
   try {
-    if (options.testSeed) checkTestSeedAllowed(peerHost(channel.peer), Deno.env.get(TEST_SEED_ENV));
+    if (options.testSeed) checkTestSeedLoopback(peerHost(channel.peer));
     const session = await establishSession(channel, options);
     channel.setLimits({
       maxFrameBytes: options.channel?.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
