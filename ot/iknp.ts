@@ -50,6 +50,13 @@ export const KAPPA = 128;
 /** Default OTs per chunk (one u-matrix frame of KAPPA × CHUNK bits = 1 MiB). */
 export const DEFAULT_CHUNK_OTS = 1 << 16;
 
+/**
+ * Default full chunk of ring-correlated OT (2 MiB u matrix). Larger than for random OT because
+ * each chunk costs 128 (sender) or 256 (receiver) AES calls of ~2 µs fixed overhead each, and
+ * the ramped schedule ({@link chunkSizes}) keeps the pipeline fill and drain short anyway.
+ */
+export const DEFAULT_RING_CHUNK_OTS = 1 << 17;
+
 /** Bytes of hashed pad/message data per chunk for vector-valued OTs (bounds chunk memory). */
 const CHUNK_PAD_BYTES = 1 << 22;
 
@@ -67,6 +74,11 @@ export type ReceiverChunkHandler = (
 export interface IknpOptions {
   /** OTs per chunk: a multiple of 128 (default {@link DEFAULT_CHUNK_OTS}). Both sides must agree. */
   chunkOts?: number;
+  /**
+   * OTs per full chunk of ring-correlated OT: a multiple of 128 (default
+   * {@link DEFAULT_RING_CHUNK_OTS}). Both sides must agree.
+   */
+  ringChunkOts?: number;
 }
 
 function checkCount(count: number): void {
@@ -75,10 +87,14 @@ function checkCount(count: number): void {
   }
 }
 
-function chunkSize(options: IknpOptions): number {
-  const chunk = options.chunkOts ?? DEFAULT_CHUNK_OTS;
+function chunkSize(options: IknpOptions, ring = false): number {
+  const chunk = ring
+    ? options.ringChunkOts ?? DEFAULT_RING_CHUNK_OTS
+    : options.chunkOts ?? DEFAULT_CHUNK_OTS;
   if (!(Number.isInteger(chunk) && chunk >= 128 && chunk % 128 === 0)) {
-    throw new RangeError(`chunkOts ${chunk} must be a positive multiple of 128`);
+    throw new RangeError(
+      `${ring ? "ringChunkOts" : "chunkOts"} ${chunk} must be a positive multiple of 128`,
+    );
   }
   return chunk;
 }
@@ -87,6 +103,37 @@ function chunkSize(options: IknpOptions): number {
 function vectorChunk(max: number, bytesPerOt: number): number {
   const fit = Math.floor(CHUNK_PAD_BYTES / Math.max(1, bytesPerOt) / 128) * 128;
   return Math.max(128, Math.min(max, fit));
+}
+
+/** Smallest chunk of a ramped schedule (see {@link chunkSizes}). */
+const RAMP_MIN_OTS = 16384;
+
+/**
+ * The chunk sizes of a call of `count` OTs, at most `maxChunk` each; all but the last are
+ * multiples of 128. With `ramp`, for calls where each chunk is answered by the sender, the
+ * first and last chunks grow from and shrink to {@link RAMP_MIN_OTS}: the party that waits
+ * while the pipeline fills (sender) and drains (receiver) then waits for a small chunk only.
+ * Both sides derive the same schedule from the public count.
+ */
+function chunkSizes(count: number, maxChunk: number, ramp: boolean): number[] {
+  const sizes: number[] = [];
+  const rampSizes: number[] = [];
+  for (let size = RAMP_MIN_OTS; ramp && size < maxChunk; size *= 2) rampSizes.push(size);
+  const rampTotal = rampSizes.reduce((a, b) => a + b, 0);
+  if (rampSizes.length === 0 || count < 2 * rampTotal + maxChunk) {
+    for (let offset = 0; offset < count; offset += maxChunk) {
+      sizes.push(Math.min(maxChunk, count - offset));
+    }
+    return sizes;
+  }
+  sizes.push(...rampSizes);
+  let middle = count - 2 * rampTotal;
+  const odd = middle % 128; // goes to the very last chunk
+  middle -= odd;
+  for (; middle > 0; middle -= Math.min(maxChunk, middle)) sizes.push(Math.min(maxChunk, middle));
+  sizes.push(...rampSizes.reverse());
+  sizes[sizes.length - 1] += odd;
+  return sizes;
 }
 
 /** Columns of the bit matrix for a chunk of n OTs: n rounded up to a multiple of 128. */
@@ -178,6 +225,7 @@ export class IknpSender implements OtExtensionSender {
   #deltaBits: Uint8Array;
   #delta32: Uint32Array;
   #chunk: number;
+  #ringChunk: number;
   #hash = new TccrHash();
   #counter = 0;
   #scratch = new Scratch();
@@ -199,6 +247,7 @@ export class IknpSender implements OtExtensionSender {
     for (let j = 0; j < KAPPA; j++) this.#deltaBits[j] = (delta[j >> 3] >> (j & 7)) & 1;
     this.#rows = new RowExpander(keys);
     this.#chunk = chunkSize(options);
+    this.#ringChunk = chunkSize(options, true);
   }
 
   /** Receives one chunk's u matrix and returns the rows q_i (columns × 16 bytes). */
@@ -225,14 +274,16 @@ export class IknpSender implements OtExtensionSender {
     count: number,
     maxChunk: number,
     body: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => Promise<void> | void,
+    ramp = false,
   ): Promise<void> {
     checkCount(count);
-    for (let offset = 0; offset < count; offset += maxChunk) {
-      const n = Math.min(maxChunk, count - offset);
+    let offset = 0;
+    for (const n of chunkSizes(count, maxChunk, ramp)) {
       const rows = await this.#extend(n);
       const firstIndex = this.#counter;
       this.#counter += n;
       await body(offset, n, rows, firstIndex);
+      offset += n;
     }
   }
 
@@ -296,7 +347,7 @@ export class IknpSender implements OtExtensionSender {
       count * vectorLength * 2,
     );
     const blocksPerOt = Math.ceil(vectorLength / 2);
-    const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    const maxChunk = vectorChunk(this.#ringChunk, blocksPerOt * 32);
     let inFlight: Promise<void> = Promise.resolve();
     await this.#chunks(count, maxChunk, async (offset, n, rows, firstIndex) => {
       const [pad0, pad1] = this.#senderPads(rows, n, blocksPerOt, firstIndex);
@@ -318,7 +369,7 @@ export class IknpSender implements OtExtensionSender {
       await inFlight;
       this.#channel.send(new Uint8Array(packed.buffer, 0, bytes));
       inFlight = handled(this.#channel.flush());
-    });
+    }, true);
     await inFlight;
     return out;
   }
@@ -388,6 +439,7 @@ export class IknpReceiver implements OtExtensionReceiver {
   #rows0: RowExpander;
   #rows1: RowExpander;
   #chunk: number;
+  #ringChunk: number;
   #hash = new TccrHash();
   #counter = 0;
   #matrix = new MatrixTransposer();
@@ -413,6 +465,7 @@ export class IknpReceiver implements OtExtensionReceiver {
     this.#rows0 = new RowExpander(keys0);
     this.#rows1 = new RowExpander(keys1);
     this.#chunk = chunkSize(options);
+    this.#ringChunk = chunkSize(options, true);
   }
 
   /**
@@ -489,8 +542,8 @@ export class IknpReceiver implements OtExtensionReceiver {
   ): Promise<void> {
     let inFlight: Promise<void> = Promise.resolve();
     let pending: (() => Promise<void>) | null = null;
-    for (let offset = 0; offset < count; offset += maxChunk) {
-      const n = Math.min(maxChunk, count - offset);
+    let offset = 0;
+    for (const n of chunkSizes(count, maxChunk, true)) {
       const { u, rows } = this.#extend(n, choices.subarray(offset >>> 3));
       await inFlight;
       this.#channel.send(u);
@@ -499,7 +552,9 @@ export class IknpReceiver implements OtExtensionReceiver {
       this.#counter += n;
       const state = prepare(offset, n, rows, firstIndex);
       if (pending) await pending();
-      pending = () => finish(offset, n, state);
+      const chunkOffset = offset;
+      pending = () => finish(chunkOffset, n, state);
+      offset += n;
     }
     if (pending) await pending();
     await inFlight;
@@ -555,7 +610,7 @@ export class IknpReceiver implements OtExtensionReceiver {
     const values = new BigUint64Array(count * vectorLength);
     const values32 = new Uint32Array(values.buffer);
     const blocksPerOt = Math.ceil(vectorLength / 2);
-    const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
+    const maxChunk = vectorChunk(this.#ringChunk, blocksPerOt * 32);
     const prepare = (_offset: number, n: number, rows: Uint8Array, firstIndex: number) => {
       if (blocksPerOt === 1) {
         return this.#hash.hashIndexed(

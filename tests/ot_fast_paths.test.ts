@@ -84,3 +84,22 @@ Deno.test("WebAssembly SIMD transpose equals transpose128 (and is in use)", () =
     assert.deepEqual(matrix.transpose(columns), new Uint8Array(want.buffer), `${columns} columns`);
   }
 });
+
+Deno.test("ring COT over a ramped chunk schedule (odd count) gives m0 + c·x mod 2^w", async () => {
+  const [c0, c1] = await memoryContextPair(62);
+  // Ramp up (16384, 32768, 65536), full chunks of 131072 and a partial one, ramp down, and an
+  // odd tail that is not a multiple of 128.
+  const count = 2 * 114688 + 2 * 131072 + 3 * 16384 + 1077;
+  const widths = Uint8Array.from({ length: count }, (_, i) => 1 + ((i * 13) % 64));
+  const x = c0.prg.ring(count);
+  const [m0, got] = await Promise.all([
+    c0.ot.sender.correlatedOtRing(x, 1, widths),
+    c1.ot.receiver.correlatedOtRing(count, 1, widths),
+  ]);
+  for (let i = 0; i < count; i++) {
+    const mask = (1n << BigInt(widths[i])) - 1n;
+    const c = (got.choices[i >> 3] >> (i & 7)) & 1;
+    const want = (m0[i] + (c ? x[i] : 0n)) & mask;
+    if (got.values[i] !== want) assert.fail(`OT ${i}: ${got.values[i]} != ${want}`);
+  }
+});
