@@ -21,7 +21,12 @@ import type { MpcContext } from "../protocol/context.ts";
 import { encodeFixedPoint } from "./fixed_reference.ts";
 import { chooseInitialRows, parseInit } from "./init.ts";
 import { checkValueBound, jointLayout, type Partition, secureBounds } from "./secure_layout.ts";
-import { revealedValues, type RevealMode, secureKmeans } from "./secure_lloyd.ts";
+import {
+  elbowRevealedValues,
+  revealedValues,
+  type RevealMode,
+  secureKmeans,
+} from "./secure_lloyd.ts";
 import type { DistanceForm } from "./secure_assign.ts";
 import {
   checkUniqueIds,
@@ -29,9 +34,7 @@ import {
   joinVertical,
   toJoinedOrder,
   toOwnOrder,
-  VERTICAL_JOIN_REVEALS,
   type VerticalJoin,
-  verticalRevealed,
 } from "./vertical.ts";
 
 /** Default public bound on |x|: 2^12 = 4096 data units. */
@@ -336,8 +339,7 @@ async function runKmeansProtocol(
     : input.featureNames;
   const initSeed = params.initSeed ?? ctx.jointPrg.uniformInt(2 ** 31);
   let init = parseInit(params.init);
-  const generic = revealedValues(params, layout);
-  const revealed = join ? verticalRevealed(generic) : generic;
+  const revealed = revealedValues(params, layout);
   if (join && init.kind === "rows") {
     // Row indices count in party A's file order: validate them as given (both sides, alike),
     // then A tells B their joined positions (revealed: see VERTICAL_JOIN_REVEALS).
@@ -391,7 +393,7 @@ async function runKmeansProtocol(
     labels: join ? toOwnOrder(result.labels, join) : Array.from(result.labels),
     featureNames,
     initialRows: join ? initialRows.map((p) => join.order[p]) : initialRows,
-    revealed: join ? verticalRevealed(result.revealed) : result.revealed,
+    revealed: result.revealed,
   };
   if (result.sizes) out.sizes = result.sizes;
   if (result.inertia !== undefined) out.inertia = result.inertia;
@@ -489,12 +491,7 @@ async function runElbow(
   }
   return {
     elbow: sweep,
-    revealed: [
-      ...(layout.partition === "vertical" ? VERTICAL_JOIN_REVEALS.slice(0, 3) : []),
-      "convergence bit of each iteration (both)",
-      "final inertia for each k (both)",
-      ...(params.reveal === "sizes" ? ["cluster sizes of each iteration (both)"] : []),
-    ],
+    revealed: elbowRevealedValues(params, layout),
     stats: stats(ctx.channel.stats.snapshot(), started, offline, online),
   };
 }

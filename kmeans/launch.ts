@@ -31,8 +31,7 @@ import {
   type PartyKmeansResult,
   referenceRun,
 } from "./launch_report.ts";
-import { revealedValues } from "./secure_lloyd.ts";
-import { VERTICAL_JOIN_REVEALS, verticalRevealed } from "./vertical.ts";
+import { elbowRevealedValues, revealedValues } from "./secure_lloyd.ts";
 import { launchParties } from "../party/launcher.ts";
 import { TEST_SEED_ENV } from "../party/session.ts";
 
@@ -130,13 +129,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     );
     const vertical = params.partition === "vertical";
     const revealed = params.kValues.length > 1
-      ? [
-        ...(vertical ? VERTICAL_JOIN_REVEALS.slice(0, 3) : []),
-        "convergence bit of each iteration (both)",
-        "final inertia for each k (both)",
-      ]
-      : vertical
-      ? verticalRevealed(revealedValues(params, { partition: params.partition }))
+      ? elbowRevealedValues(params, { partition: params.partition })
       : revealedValues(params, { partition: params.partition });
     console.log("values this run reveals:");
     for (const item of revealed) console.log(`  - ${item}`);

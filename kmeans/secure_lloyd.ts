@@ -38,6 +38,7 @@
  */
 
 import { inPhase } from "../party/channel.ts";
+import { VERTICAL_JOIN_REVEALS } from "./vertical.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { open, shareInput } from "../protocol/sharing.ts";
 import { argmin, argminTripleWords } from "../protocol/argmin.ts";
@@ -141,20 +142,37 @@ export function revealedValues(
   options: Pick<SecureKmeansOptions, "reveal" | "revealInertia" | "revealFinalSizes">,
   layout: Pick<JointLayout, "partition">,
 ): string[] {
-  const out = [
-    layout.partition === "horizontal"
-      ? "row count of each party (both)"
-      : "feature count of each party, the joined row count, and party A's row order (both)",
-    "convergence bit of each iteration (both)",
-    "final centroids (both)",
-    layout.partition === "horizontal"
-      ? "final labels of each party's own rows (that party only)"
-      : "final labels of the joined rows (both)",
-  ];
+  const out = layout.partition === "horizontal"
+    ? [
+      "row count of each party (both)",
+      "convergence bit of each iteration (both)",
+      "final centroids (both)",
+      "final labels of each party's own rows (that party only)",
+    ]
+    : [
+      ...VERTICAL_JOIN_REVEALS,
+      "convergence bit of each iteration (both)",
+      "final centroids (both)",
+    ];
   if (options.reveal === "sizes") out.push("cluster sizes of each iteration (both)");
   if (options.revealFinalSizes) out.push("final cluster sizes (both)");
   if (options.revealInertia) out.push("final inertia (both)");
   return out;
+}
+
+/** The list of opened values of the secure elbow sweep (one run per k, inertia only). */
+export function elbowRevealedValues(
+  options: Pick<SecureKmeansOptions, "reveal">,
+  layout: Pick<JointLayout, "partition">,
+): string[] {
+  return [
+    ...(layout.partition === "horizontal"
+      ? ["row count of each party (both)"]
+      : VERTICAL_JOIN_REVEALS.slice(0, 3)),
+    "convergence bit of each iteration (both)",
+    "final inertia for each k (both)",
+    ...(options.reveal === "sizes" ? ["cluster sizes of each iteration (both)"] : []),
+  ];
 }
 
 /** Correlations to generate up front for `iterations` updates. */

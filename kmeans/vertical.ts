@@ -38,15 +38,6 @@ export const VERTICAL_JOIN_REVEALS: readonly string[] = [
   "final labels of all joined rows, each party in its own file order (both)",
 ];
 
-/**
- * The `revealed` list for a vertical run: the generic list without its vertical-join items,
- * plus {@link VERTICAL_JOIN_REVEALS}.
- */
-export function verticalRevealed(generic: readonly string[]): string[] {
-  const replaced = /^(feature count of each party|final labels of the joined rows)/;
-  return [...VERTICAL_JOIN_REVEALS, ...generic.filter((item) => !replaced.test(item))];
-}
-
 /** What each party needs after the join. */
 export interface VerticalJoin {
   /** Joined row count (equal on both sides). */
