@@ -38,6 +38,14 @@ import type {
 import { fillTweaks, TccrHash } from "./tccr_hash.ts";
 import { MatrixTransposer } from "./transpose_wasm.ts";
 import {
+  checkFoldShape,
+  foldCorrectionBits,
+  foldReceiverChunk,
+  foldSenderChunk,
+  FoldState,
+  packScalarBits,
+} from "./gilboa_fold.ts";
+import {
   correctionBits,
   ringReceiverChunk,
   ringSenderChunk,
@@ -375,6 +383,36 @@ export class IknpSender implements OtExtensionSender {
   }
 
   /**
+   * Sender half of Gilboa products folded into the OT stream (ot/gilboa_fold.ts): for each
+   * x_t, `bits` ring-correlated OTs with correlation x_t and widths bits, ..., 1, where
+   * bits + shift = 64. Returns this party's shares −Σ_j 2^(j+shift)·m0_{t,j}; the peer's
+   * {@link IknpReceiver.gilboaFoldReceiver} gets the rest of 2^shift · b_t · x_t. Same
+   * messages as {@link correlatedOtRing} with those widths, in one pipelined stream.
+   */
+  async gilboaFoldSender(x: BigUint64Array, bits: number, shift: number): Promise<BigUint64Array> {
+    checkFoldShape(bits, shift);
+    const result = new BigUint64Array(x.length);
+    const result32 = new Uint32Array(result.buffer);
+    const x32 = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
+    const state = new FoldState(bits, shift, true);
+    let inFlight: Promise<void> = Promise.resolve();
+    await this.#chunks(
+      x.length * bits,
+      vectorChunk(this.#ringChunk, 32),
+      async (_o, n, rows, i) => {
+        const [pad0, pad1] = this.#senderPads(rows, n, 1, i);
+        const { packed, bitCount } = foldSenderChunk(pad0, pad1, x32, n, state, result32);
+        await inFlight; // at most one correction frame queued besides this one
+        this.#channel.send(new Uint8Array(packed.buffer, 0, Math.ceil(bitCount / 8)));
+        inFlight = handled(this.#channel.flush());
+      },
+      true,
+    );
+    await inFlight;
+    return result;
+  }
+
+  /**
    * The pads H(i, q_i) and H(i, q_i ⊕ s) of one chunk, as u32 views with blocksPerOt blocks
    * per OT. With one block per OT both go through a single two-call batch of the hash.
    */
@@ -481,10 +519,10 @@ export class IknpReceiver implements OtExtensionReceiver {
     const t32 = this.#matrix.input(columns);
     const u = new Uint8Array(KAPPA * rowBytes); // fresh: the channel takes ownership
     const u32v = u32(u);
-    this.#rows0.expand(rowBytes, (j, row) => t32.set(row, j * words));
-    this.#rows1.expand(rowBytes, (j, row) => {
+    this.#rows0.expandPair(this.#rows1, rowBytes, (j, row0, row1) => {
       const base = j * words;
-      for (let w = 0; w < words; w++) u32v[base + w] = row[w] ^ t32[base + w] ^ r[w];
+      t32.set(row0, base);
+      for (let w = 0; w < words; w++) u32v[base + w] = row0[w] ^ row1[w] ^ r[w];
     });
     return { u, rows: this.#matrix.transpose(columns) };
   }
@@ -641,6 +679,43 @@ export class IknpReceiver implements OtExtensionReceiver {
       );
     });
     return { choices: bits, values };
+  }
+
+  /**
+   * Receiver half of {@link IknpSender.gilboaFoldSender}: this party holds the scalars b_t
+   * (bits 0..bits−1 are the choice bits) and gets its shares Σ_j 2^(j+shift)·(m0 + b_{t,j}·x_t).
+   */
+  async gilboaFoldReceiver(
+    scalars: BigUint64Array,
+    bits: number,
+    shift: number,
+  ): Promise<BigUint64Array> {
+    checkFoldShape(bits, shift);
+    const count = scalars.length * bits;
+    const choices = packScalarBits(
+      new Uint32Array(scalars.buffer, scalars.byteOffset, scalars.length * 2),
+      scalars.length,
+      bits,
+    );
+    const result = new BigUint64Array(scalars.length);
+    const result32 = new Uint32Array(result.buffer);
+    const state = new FoldState(bits, shift, false);
+    const prepare = (_offset: number, n: number, rows: Uint8Array, firstIndex: number) =>
+      this.#hash.hashIndexed(rows.subarray(0, n * 16), firstIndex, n, new Uint8Array(n * 16));
+    await this.#answeredChunks(
+      count,
+      choices,
+      vectorChunk(this.#ringChunk, 32),
+      prepare,
+      async (offset, n, pad) => {
+        const bitCount = foldCorrectionBits(offset, n, bits);
+        const frame = await recvFrame(this.#channel, Math.ceil(bitCount / 8), "Gilboa corrections");
+        const packed = new Uint32Array(Math.ceil(bitCount / 32) + 2);
+        new Uint8Array(packed.buffer).set(frame);
+        foldReceiverChunk(u32(pad), packed, choices.subarray(offset >>> 3), n, state, result32);
+      },
+    );
+    return result;
   }
 
   async chosenOt(choices: Uint8Array, count: number, messageBytes: number): Promise<Uint8Array> {

@@ -47,6 +47,31 @@ export class RowExpander {
    * them to `onRow` in key order.
    */
   expand(rowBytes: number, onRow: RowHandler): void {
+    const input = this.#advance(rowBytes);
+    for (let j = 0; j < this.#ciphers.length; j++) onRow(j, this.#row(j, input));
+  }
+
+  /**
+   * Like {@link expand} on this expander and `other` (same number of keys, same stream
+   * position) at once, handing over both rows of key j together while they are still in cache.
+   */
+  expandPair(
+    other: RowExpander,
+    rowBytes: number,
+    onRows: (j: number, row: Uint32Array, otherRow: Uint32Array) => void,
+  ): void {
+    if (other.#ciphers.length !== this.#ciphers.length || other.#position !== this.#position) {
+      throw new RangeError("RowExpander.expandPair: expanders are not in lock step");
+    }
+    const input = this.#advance(rowBytes);
+    other.#position = this.#position;
+    for (let j = 0; j < this.#ciphers.length; j++) {
+      onRows(j, this.#row(j, input), other.#row(j, input));
+    }
+  }
+
+  /** Writes the counter blocks of the next `rowBytes` of every stream and advances. */
+  #advance(rowBytes: number): Uint8Array {
     if (rowBytes % 16 !== 0) throw new RangeError("RowExpander: rowBytes must be a multiple of 16");
     const blocks = rowBytes >>> 4;
     if (this.#counters.length < blocks * 4) this.#counters = new Uint32Array(blocks * 4);
@@ -57,13 +82,14 @@ export class RowExpander {
       counters[i * 4 + 1] = Math.floor(counter / 4294967296);
     }
     this.#position += blocks;
-    const input = new Uint8Array(counters.buffer, 0, rowBytes);
-    for (let j = 0; j < this.#ciphers.length; j++) {
-      const out = this.#ciphers[j].update(input);
-      const row = out.byteOffset % 4 === 0
-        ? new Uint32Array(out.buffer, out.byteOffset, blocks * 4)
-        : new Uint32Array(new Uint8Array(out).buffer);
-      onRow(j, row);
-    }
+    return new Uint8Array(counters.buffer, 0, rowBytes);
+  }
+
+  /** Key j's keystream over the counter blocks `input`, as a u32 view. */
+  #row(j: number, input: Uint8Array): Uint32Array {
+    const out = this.#ciphers[j].update(input);
+    return out.byteOffset % 4 === 0
+      ? new Uint32Array(out.buffer, out.byteOffset, input.length >>> 2)
+      : new Uint32Array(new Uint8Array(out).buffer);
   }
 }

@@ -16,6 +16,11 @@
  * its output share is uniform; the sender learns nothing about the choice bits (OT receiver
  * privacy). Nothing else is exchanged. Inherits the security of the OT extension in ot/.
  *
+ * Scalar products (L = 1) over this project's IKNP endpoints take the folded fast path of
+ * ot/gilboa_fold.ts: the same OT messages in one pipelined stream, each OT's value summed into
+ * its scalar's share as it arrives. Both parties must run the same OT implementation (they
+ * always do: setupOtEndpoints on both sides).
+ *
  * Memory is bounded: the work is cut into OT batches of at most {@link MAX_OT_VALUES_PER_CALL}
  * message values, splitting long vectors into slices when needed. Both parties derive the same
  * cut from the public N and L.
@@ -24,6 +29,8 @@
  */
 
 import type { MpcContext } from "./context.ts";
+import { packScalarBits } from "../ot/gilboa_fold.ts";
+import { IknpReceiver, IknpSender } from "../ot/iknp.ts";
 
 /**
  * Upper bound on count × vectorLength per correlated-OT call (8 MiB of messages). Each call
@@ -200,27 +207,8 @@ function accumulate(
 
 /** Packs bits j < bits of each scalar of the block, LSB-first, as the OT choice bits. */
 function packChoices(scalars32: Uint32Array, block: Block, bits: number): Uint8Array {
-  const { t0, scalars } = block;
-  if (bits === 64) {
-    return new Uint8Array(scalars32.buffer, scalars32.byteOffset + t0 * 8, scalars * 8).slice();
-  }
-  const packed = new Uint32Array(Math.ceil((scalars * bits) / 32) + 2);
-  const highBits = bits - 32;
-  const highMask = HIGH_MASKS[bits];
-  let pos = 0;
-  for (let t = t0; t < t0 + scalars; t++) {
-    // Low word: 32 bits at pos; high word: highBits bits at pos + 32 (same bit offset).
-    const low = scalars32[2 * t];
-    const high = scalars32[2 * t + 1] & highMask;
-    const word = pos >>> 5;
-    const offset = pos & 31;
-    packed[word] |= low << offset;
-    if (offset > 0) packed[word + 1] |= low >>> (32 - offset);
-    packed[word + 1] |= high << offset;
-    if (offset + highBits > 32) packed[word + 2] |= high >>> (32 - offset);
-    pos += bits;
-  }
-  return new Uint8Array(packed.buffer, 0, Math.ceil((scalars * bits) / 8));
+  const view = scalars32.subarray(2 * block.t0, 2 * (block.t0 + block.scalars));
+  return packScalarBits(view, block.scalars, bits);
 }
 
 async function productSender(
@@ -231,6 +219,11 @@ async function productSender(
   what: string,
 ): Promise<BigUint64Array> {
   checkShape(vectors.length, vectorLength, what);
+  if (vectorLength === 1 && ctx.ot.sender instanceof IknpSender) {
+    // Scalar products: folded inside one pipelined OT stream (ot/gilboa_fold.ts), same
+    // messages without the per-OT message arrays.
+    return await ctx.ot.sender.gilboaFoldSender(vectors, shape.bits, shape.shift);
+  }
   const count = vectors.length / vectorLength;
   const result = new BigUint64Array(vectors.length);
   const result32 = new Uint32Array(result.buffer);
@@ -265,6 +258,9 @@ async function productReceiver(
   what: string,
 ): Promise<BigUint64Array> {
   checkShape(scalars.length * vectorLength, vectorLength, what);
+  if (vectorLength === 1 && ctx.ot.receiver instanceof IknpReceiver) {
+    return await ctx.ot.receiver.gilboaFoldReceiver(scalars, shape.bits, shape.shift);
+  }
   const result = new BigUint64Array(scalars.length * vectorLength);
   const result32 = new Uint32Array(result.buffer);
   // Choice bit (t, j) is bit j of b_t, packed LSB-first.

@@ -11,7 +11,14 @@ import { fillTweaks, TccrHash } from "../ot/mod.ts";
 import { RowExpander } from "../ot/row_prg.ts";
 import { transpose128 } from "../ot/transpose.ts";
 import { MatrixTransposer } from "../ot/transpose_wasm.ts";
-import { doubledProductReceiver, doubledProductSender } from "../protocol/gilboa.ts";
+import {
+  doubledProductReceiver,
+  doubledProductSender,
+  gilboaReceiver,
+  gilboaSender,
+} from "../protocol/gilboa.ts";
+import type { MpcContext } from "../protocol/context.ts";
+import type { OtExtensionReceiver, OtExtensionSender } from "../ot/types.ts";
 import { memoryContextPair, testSeed } from "./support.ts";
 
 Deno.test("hashIndexed equals hash with fillTweaks, the tweak repeating per stacked half", () => {
@@ -102,4 +109,57 @@ Deno.test("ring COT over a ramped chunk schedule (odd count) gives m0 + c·x mod
     const want = (m0[i] + (c ? x[i] : 0n)) & mask;
     if (got.values[i] !== want) assert.fail(`OT ${i}: ${got.values[i]} != ${want}`);
   }
+});
+
+Deno.test("RowExpander.expandPair hands over both keys' rows in lock step", () => {
+  const keys = new Prg(testSeed(6, 6)).bytes(2 * 3 * 16);
+  const [a, b] = [new RowExpander(keys.subarray(0, 48)), new RowExpander(keys.subarray(48))];
+  const prgs = [0, 1, 2, 3, 4, 5].map((j) => new Prg(keys.subarray(j * 16, j * 16 + 16)));
+  const bytes = (row: Uint32Array) => new Uint8Array(row.buffer, row.byteOffset, row.byteLength);
+  for (const rowBytes of [32, 160]) {
+    a.expandPair(b, rowBytes, (j, row, other) => {
+      assert.deepEqual(bytes(row), prgs[j].bytes(rowBytes));
+      assert.deepEqual(bytes(other), prgs[3 + j].bytes(rowBytes));
+    });
+  }
+  b.expand(16, () => {});
+  assert.throws(() => a.expandPair(b, 16, () => {}), /lock step/);
+});
+
+/** The same context with its OT endpoints hidden behind plain objects (forces the generic path). */
+function genericOt(ctx: MpcContext): MpcContext {
+  const { sender, receiver } = ctx.ot;
+  const wrappedSender = {
+    delta: sender.delta,
+    randomOt: sender.randomOt.bind(sender),
+    correlatedOt: sender.correlatedOt.bind(sender),
+    correlatedOtRing: sender.correlatedOtRing.bind(sender),
+    chosenOt: sender.chosenOt.bind(sender),
+  } as OtExtensionSender;
+  const wrappedReceiver = {
+    randomOt: receiver.randomOt.bind(receiver),
+    correlatedOt: receiver.correlatedOt.bind(receiver),
+    correlatedOtRing: receiver.correlatedOtRing.bind(receiver),
+    chosenOt: receiver.chosenOt.bind(receiver),
+  } as OtExtensionReceiver;
+  return { ...ctx, ot: { sender: wrappedSender, receiver: wrappedReceiver } };
+}
+
+Deno.test("folded and generic Gilboa products both equal b·x and send the same bytes", async () => {
+  const [c0, c1] = await memoryContextPair(63);
+  const count = 3000; // 192,000 OTs: several chunks on the folded path, two calls on neither
+  const x = c0.prg.ring(count);
+  const b = c1.prg.ring(count);
+  const M = 1n << 64n;
+  const traffic: number[] = [];
+  for (const [p0, p1] of [[c0, c1], [genericOt(c0), genericOt(c1)]]) {
+    const before = c0.channel.stats.total.bytesSent + c1.channel.stats.total.bytesSent;
+    const [s0, s1] = await Promise.all([gilboaSender(p0, x, 1), gilboaReceiver(p1, b, 1)]);
+    traffic.push(c0.channel.stats.total.bytesSent + c1.channel.stats.total.bytesSent - before);
+    for (let t = 0; t < count; t++) {
+      if ((s0[t] + s1[t]) % M !== (b[t] * x[t]) % M) assert.fail(`product ${t}`);
+    }
+  }
+  // 64 OTs of 16 bytes of u matrix plus 2080 correction bits per product.
+  assert.deepEqual(traffic, [count * (64 * 16 + 260), count * (64 * 16 + 260)]);
 });
