@@ -84,35 +84,26 @@ export class FoldState {
   constructor(readonly bits: number, readonly shift: number, readonly negate: boolean) {
     checkFoldShape(bits, shift);
   }
+}
 
-  /** Adds (lo, hi) · 2^(j + shift) to scalar t's sum, then moves to the next OT. */
-  add(lo: number, hi: number, result32: Uint32Array): void {
-    const s = this.j + this.shift;
-    if (s < 32) {
-      // (lo >>> 1) >>> (31 − s) is lo >>> (32 − s), and 0 for s = 0.
-      this.sumLo += (lo << s) >>> 0;
-      this.sumHi += ((hi << s) | ((lo >>> 1) >>> (31 - s))) >>> 0;
-    } else {
-      this.sumHi += (lo << (s - 32)) >>> 0;
-    }
-    if (++this.j === this.bits) this.#finish(result32);
+/**
+ * Writes scalar t's share from its sums (< 2^39, exact in doubles), negated for the sender.
+ */
+function finishScalar(
+  result32: Uint32Array,
+  t: number,
+  sumLo: number,
+  sumHi: number,
+  negate: boolean,
+): void {
+  let lo = sumLo >>> 0;
+  let hi = (sumHi + Math.floor(sumLo / TWO_32)) >>> 0;
+  if (negate) {
+    hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
+    lo = (-lo) >>> 0;
   }
-
-  /** Writes scalar t's share (sums < 2^39 are exact in doubles) and starts the next scalar. */
-  #finish(result32: Uint32Array): void {
-    let lo = this.sumLo >>> 0;
-    let hi = (this.sumHi + Math.floor(this.sumLo / TWO_32)) >>> 0;
-    if (this.negate) {
-      hi = (~hi + (lo === 0 ? 1 : 0)) >>> 0;
-      lo = (-lo) >>> 0;
-    }
-    result32[2 * this.t] = lo;
-    result32[2 * this.t + 1] = hi;
-    this.t++;
-    this.j = 0;
-    this.sumLo = 0;
-    this.sumHi = 0;
-  }
+  result32[2 * t] = lo;
+  result32[2 * t + 1] = hi;
 }
 
 /**
@@ -129,15 +120,16 @@ export function foldSenderChunk(
   state: FoldState,
   result32: Uint32Array,
 ): { packed: Uint32Array; bitCount: number } {
-  const { bits } = state;
+  const { bits, shift, negate } = state;
+  let { t, j, sumLo, sumHi } = state;
   const packed = new Uint32Array(Math.ceil((n * 64) / 32) + 1);
   let acc = 0;
   let fill = 0;
   let out = 0;
   let bitCount = 0;
   for (let k = 0, p = 0; k < n; k++, p += 4) {
-    const w = bits - state.j;
-    const t2 = 2 * state.t;
+    const w = bits - j;
+    const t2 = 2 * t;
     const h0lo = pad0[p], h0hi = pad0[p + 1];
     // τ = h0 + x − h1 over 64 bits, carry propagated by hand, cut to w bits.
     const low = h0lo + x32[t2] - pad1[p];
@@ -163,10 +155,22 @@ export function foldSenderChunk(
       }
     }
     bitCount += w;
-    // m0 = h0 mod 2^w; the shift by 64 − w drops the rest, so h0 is summed as it is.
-    state.add(h0lo, h0hi, result32);
+    // m0 = h0 mod 2^w; the shift by s = 64 − w drops the rest, so h0 is summed as it is.
+    const s = j + shift;
+    if (s < 32) {
+      // (x >>> 1) >>> (31 − s) is x >>> (32 − s), and 0 for s = 0.
+      sumLo += (h0lo << s) >>> 0;
+      sumHi += ((h0hi << s) | ((h0lo >>> 1) >>> (31 - s))) >>> 0;
+    } else {
+      sumHi += (h0lo << (s - 32)) >>> 0;
+    }
+    if (++j === bits) {
+      finishScalar(result32, t++, sumLo, sumHi, negate);
+      j = sumLo = sumHi = 0;
+    }
   }
   if (fill > 0) packed[out] = acc;
+  Object.assign(state, { t, j, sumLo, sumHi });
   return { packed, bitCount };
 }
 
@@ -184,10 +188,11 @@ export function foldReceiverChunk(
   state: FoldState,
   result32: Uint32Array,
 ): void {
-  const { bits } = state;
+  const { bits, shift, negate } = state;
+  let { t, j, sumLo, sumHi } = state;
   let pos = 0;
   for (let k = 0, p = 0; k < n; k++, p += 4) {
-    const w = bits - state.j;
+    const w = bits - j;
     // Branch-free in the (random) choice bit: τ is always read and masked by c·(2^32 − 1).
     // Bits of τ above the width need no mask: the fold's shift by 64 − w discards them.
     const choiceMask = -((choices[k >>> 3] >>> (k & 7)) & 1);
@@ -204,7 +209,19 @@ export function foldReceiverChunk(
     }
     pos += w;
     const low = pad[p] + (tauLow >>> 0);
-    const carry = low >= TWO_32 ? 1 : 0;
-    state.add(low >>> 0, (pad[p + 1] + tauHigh + carry) >>> 0, result32);
+    const vlo = low >>> 0;
+    const vhi = (pad[p + 1] + tauHigh + (low >= TWO_32 ? 1 : 0)) >>> 0;
+    const s = j + shift;
+    if (s < 32) {
+      sumLo += (vlo << s) >>> 0;
+      sumHi += ((vhi << s) | ((vlo >>> 1) >>> (31 - s))) >>> 0;
+    } else {
+      sumHi += (vlo << (s - 32)) >>> 0;
+    }
+    if (++j === bits) {
+      finishScalar(result32, t++, sumLo, sumHi, negate);
+      j = sumLo = sumHi = 0;
+    }
   }
+  Object.assign(state, { t, j, sumLo, sumHi });
 }

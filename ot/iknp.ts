@@ -514,16 +514,16 @@ export class IknpReceiver implements OtExtensionReceiver {
     const columns = paddedColumns(n);
     const rowBytes = columns >>> 3;
     const words = rowWords(columns);
-    const r = new Uint32Array(words);
-    new Uint8Array(r.buffer).set(choices.subarray(0, Math.ceil(n / 8)));
     const t32 = this.#matrix.input(columns);
-    const u = new Uint8Array(KAPPA * rowBytes); // fresh: the channel takes ownership
-    const u32v = u32(u);
+    const { second: g32, mask: r } = this.#matrix.maskBuffers(columns);
+    r.fill(0);
+    new Uint8Array(r.buffer, r.byteOffset, rowBytes).set(choices.subarray(0, Math.ceil(n / 8)));
     this.#rows0.expandPair(this.#rows1, rowBytes, (j, row0, row1) => {
-      const base = j * words;
-      t32.set(row0, base);
-      for (let w = 0; w < words; w++) u32v[base + w] = row0[w] ^ row1[w] ^ r[w];
+      t32.set(row0, j * words);
+      g32.set(row1, j * words);
     });
+    // u_j = t_j ⊕ G(k_j^1) ⊕ r, a fresh array: the channel takes ownership.
+    const u = this.#matrix.maskRows(columns);
     return { u, rows: this.#matrix.transpose(columns) };
   }
 

@@ -19,7 +19,7 @@
 
 import { transpose128 } from "./transpose.ts";
 
-// ---- a minimal assembler for the one function ----
+// ---- a minimal assembler for the module's two functions ----
 
 function leb(value: number): number[] {
   const out: number[] = [];
@@ -74,6 +74,8 @@ const op = {
   shuffle: (lanes: number[]) => [0xfd, 0x0d, ...lanes],
   bitmask: [0xfd, 0x64],
   shl16x8: [0xfd, 0x8b, 0x01],
+  store128: [0xfd, 0x0b, 0x00, 0x00],
+  xor128: [0xfd, 0x51],
 };
 
 // Locals: params in(0), out(1), rowBytes(2); g(3), c(4), o(5), r0..r15 (6..21) as i32;
@@ -128,14 +130,49 @@ function transposeBody(): number[] {
   return [...leb(locals.length + code.length), ...locals, ...code];
 }
 
+/**
+ * maskRows(t, g, r, u, rowBytes): u_j = t_j ⊕ g_j ⊕ r for the 128 rows of rowBytes bytes (a
+ * multiple of 16): the IKNP receiver's u matrix from its two PRG expansions and choice bits.
+ */
+function maskRowsBody(): number[] {
+  const [T, Gm, Rm, U, RB, J, Cm, ROW] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const code: number[] = [];
+  const emit = (...parts: (number | number[])[]) => {
+    for (const p of parts) typeof p === "number" ? code.push(p) : code.push(...p);
+  };
+  emit(op.const(0), op.set(J), op.loop); // for j in 0..127
+  emit(op.get(J), op.get(RB), op.mul, op.set(ROW), op.const(0), op.set(Cm), op.loop);
+  emit(op.get(U), op.get(ROW), op.add, op.get(Cm), op.add); // store address
+  emit(op.get(T), op.get(ROW), op.add, op.get(Cm), op.add, op.load128);
+  emit(op.get(Gm), op.get(ROW), op.add, op.get(Cm), op.add, op.load128, op.xor128);
+  emit(op.get(Rm), op.get(Cm), op.add, op.load128, op.xor128, op.store128);
+  emit(op.get(Cm), op.const(16), op.add, op.tee(Cm), op.get(RB), op.ltU, op.brIf(0), op.end);
+  emit(op.get(J), op.const(1), op.add, op.tee(J), op.const(128), op.ltU, op.brIf(0), op.end);
+  emit(op.end);
+  const locals = [0x01, 3, 0x7f]; // j, c, row offset
+  return [...leb(locals.length + code.length), ...locals, ...code];
+}
+
 function assemble(): Uint8Array<ArrayBuffer> {
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]), // type (i32, i32, i32) → ()
-    ...section(3, [1, 0]), // one function of type 0
+    // types: 0 = (i32 × 3) → (), 1 = (i32 × 5) → ()
+    ...section(1, [2, 0x60, 3, 0x7f, 0x7f, 0x7f, 0, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(3, [2, 0, 1]), // transpose: type 0, maskRows: type 1
     ...section(5, [1, 0x00, 1]), // one memory, at least 1 page
-    ...section(7, [2, ...name("transpose"), 0x00, 0, ...name("memory"), 0x02, 0]),
-    ...section(10, [1, ...transposeBody()]),
+    ...section(7, [
+      3,
+      ...name("transpose"),
+      0x00,
+      0,
+      ...name("maskRows"),
+      0x00,
+      1,
+      ...name("memory"),
+      0x02,
+      0,
+    ]),
+    ...section(10, [2, ...transposeBody(), ...maskRowsBody()]),
   ];
   return new Uint8Array(bytes);
 }
@@ -161,7 +198,13 @@ function module(): WebAssembly.Module | null {
 export class WasmTranspose {
   #memory: WebAssembly.Memory;
   #transpose: (input: number, output: number, rowBytes: number) => void;
+  #maskRows: (t: number, g: number, r: number, u: number, rowBytes: number) => void;
   #columns = 0;
+  /** Second column-form matrix (the receiver's G(k_j^1) rows). */
+  second: Uint32Array = new Uint32Array(0);
+  /** One row of columns bits (the receiver's choice bits). */
+  mask: Uint32Array = new Uint32Array(0);
+  #masked: Uint8Array = new Uint8Array(0);
   /** The column-form input (128 rows of columns/32 words). */
   input: Uint32Array = new Uint32Array(0);
   /** The row-form output (columns rows of 4 words). */
@@ -170,6 +213,13 @@ export class WasmTranspose {
   constructor(instance: WebAssembly.Instance) {
     this.#memory = instance.exports.memory as WebAssembly.Memory;
     this.#transpose = instance.exports.transpose as (a: number, b: number, c: number) => void;
+    this.#maskRows = instance.exports.maskRows as (
+      t: number,
+      g: number,
+      r: number,
+      u: number,
+      rowBytes: number,
+    ) => void;
   }
 
   /** Sizes the buffers for `columns` (a multiple of 128) and refreshes the views. */
@@ -178,12 +228,24 @@ export class WasmTranspose {
       throw new RangeError("WasmTranspose: columns must be a positive multiple of 128");
     }
     const bytes = columns * 16;
-    const needed = Math.ceil((2 * bytes) / 65536);
+    // Layout: input | output | second | masked | mask, each matrix 16·columns bytes.
+    const needed = Math.ceil((4 * bytes + columns / 8) / 65536);
     const pages = this.#memory.buffer.byteLength / 65536;
     if (needed > pages) this.#memory.grow(needed - pages);
     this.#columns = columns;
-    this.input = new Uint32Array(this.#memory.buffer, 0, bytes >>> 2);
-    this.output = new Uint32Array(this.#memory.buffer, bytes, bytes >>> 2);
+    const buffer = this.#memory.buffer;
+    this.input = new Uint32Array(buffer, 0, bytes >>> 2);
+    this.output = new Uint32Array(buffer, bytes, bytes >>> 2);
+    this.second = new Uint32Array(buffer, 2 * bytes, bytes >>> 2);
+    this.#masked = new Uint8Array(buffer, 3 * bytes, bytes);
+    this.mask = new Uint32Array(buffer, 4 * bytes, columns >>> 5);
+  }
+
+  /** input_j ⊕ second_j ⊕ mask for every row j, as a fresh array (e.g. for the channel). */
+  maskRows(): Uint8Array {
+    const bytes = this.#columns * 16;
+    this.#maskRows(0, 2 * bytes, 4 * bytes, 3 * bytes, this.#columns >>> 3);
+    return this.#masked.slice();
   }
 
   /** Transposes the prepared input into the output. */
@@ -209,6 +271,8 @@ export class MatrixTransposer {
   #wasm: WasmTranspose | null = createWasmTranspose();
   #input = new Uint32Array(0);
   #output = new Uint32Array(0);
+  #second = new Uint32Array(0);
+  #mask = new Uint32Array(0);
 
   /** Whether the WebAssembly path is in use (for benchmarks and tests). */
   get usesWasm(): boolean {
@@ -226,6 +290,34 @@ export class MatrixTransposer {
       this.#output = new Uint32Array(columns * 4);
     }
     return this.#input.subarray(0, columns * 4);
+  }
+
+  /**
+   * For the IKNP receiver: a second column-form matrix and a one-row mask beside the input
+   * (call after {@link input} for the same columns); {@link maskRows} combines them.
+   */
+  maskBuffers(columns: number): { second: Uint32Array; mask: Uint32Array } {
+    if (this.#wasm) return { second: this.#wasm.second, mask: this.#wasm.mask };
+    if (this.#second.length < columns * 4) this.#second = new Uint32Array(columns * 4);
+    if (this.#mask.length < columns >>> 5) this.#mask = new Uint32Array(columns >>> 5);
+    return {
+      second: this.#second.subarray(0, columns * 4),
+      mask: this.#mask.subarray(0, columns >>> 5),
+    };
+  }
+
+  /** input_j ⊕ second_j ⊕ mask for each of the 128 rows j, as a fresh array. */
+  maskRows(columns: number): Uint8Array {
+    if (this.#wasm) return this.#wasm.maskRows();
+    const words = columns >>> 5;
+    const out = new Uint32Array(columns * 4);
+    for (let j = 0; j < 128; j++) {
+      const base = j * words;
+      for (let w = 0; w < words; w++) {
+        out[base + w] = this.#input[base + w] ^ this.#second[base + w] ^ this.#mask[w];
+      }
+    }
+    return new Uint8Array(out.buffer);
   }
 
   /** Transposes the buffer last returned by {@link input}: columns rows of 16 bytes. */

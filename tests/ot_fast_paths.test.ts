@@ -163,3 +163,23 @@ Deno.test("folded and generic Gilboa products both equal b·x and send the same 
   // 64 OTs of 16 bytes of u matrix plus 2080 correction bits per product.
   assert.deepEqual(traffic, [count * (64 * 16 + 260), count * (64 * 16 + 260)]);
 });
+
+Deno.test("maskRows gives input ⊕ second ⊕ mask per row (WebAssembly path)", () => {
+  const matrix = new MatrixTransposer();
+  for (const columns of [128, 1024]) {
+    const words = columns / 32;
+    const t = matrix.input(columns);
+    const { second, mask } = matrix.maskBuffers(columns);
+    const prg = new Prg(testSeed(columns, 10));
+    for (const view of [t, second, mask]) {
+      prg.fill(new Uint8Array(view.buffer, view.byteOffset, view.byteLength));
+    }
+    const got = new Uint32Array(matrix.maskRows(columns).slice().buffer);
+    for (let j = 0; j < 128; j++) {
+      for (let w = 0; w < words; w++) {
+        const i = j * words + w;
+        if (got[i] !== ((t[i] ^ second[i] ^ mask[w]) >>> 0)) assert.fail(`row ${j} word ${w}`);
+      }
+    }
+  }
+});
