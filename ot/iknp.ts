@@ -25,6 +25,7 @@
  */
 
 import { type Channel, ChannelError } from "../party/channel.ts";
+import { setImmediate } from "node:timers";
 import type { Prg } from "../party/prg.ts";
 import { RowExpander } from "./row_prg.ts";
 import type {
@@ -112,6 +113,9 @@ function vectorChunk(max: number, bytesPerOt: number): number {
   const fit = Math.floor(CHUNK_PAD_BYTES / Math.max(1, bytesPerOt) / 128) * 128;
   return Math.max(128, Math.min(max, fit));
 }
+
+/** Chunks whose answers the receiver may still await while it sends the next u matrix. */
+const ANSWER_LOOKAHEAD = 2;
 
 /** Smallest chunk of a ramped schedule (see {@link chunkSizes}). */
 const RAMP_MIN_OTS = 16384;
@@ -569,7 +573,9 @@ export class IknpReceiver implements OtExtensionReceiver {
    * Like {@link #chunks} for protocols where the sender answers each chunk with one frame:
    * `prepare` runs on the chunk's rows right after its u matrix is sent (the rows are scratch,
    * overwritten by the next chunk) and `finish` receives and uses the answer. The answer to
-   * chunk k is awaited only after u_{k+1} has been sent, so both parties compute at once.
+   * chunk k is awaited only after u_{k+ANSWER_LOOKAHEAD} has been sent, and the event loop gets
+   * a turn right after each send so the write proceeds during the hashing: the two parties
+   * then compute at the same time instead of waiting on each other's in-transit frames.
    */
   async #answeredChunks<S>(
     count: number,
@@ -578,24 +584,27 @@ export class IknpReceiver implements OtExtensionReceiver {
     prepare: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => S,
     finish: (offset: number, n: number, state: S) => Promise<void>,
   ): Promise<void> {
-    let inFlight: Promise<void> = Promise.resolve();
-    let pending: (() => Promise<void>) | null = null;
+    const flushes: Promise<void>[] = [];
+    const pending: (() => Promise<void>)[] = [];
     let offset = 0;
     for (const n of chunkSizes(count, maxChunk, true)) {
       const { u, rows } = this.#extend(n, choices.subarray(offset >>> 3));
-      await inFlight;
+      // At most ANSWER_LOOKAHEAD u matrices queued besides this one (bounded memory).
+      if (flushes.length >= ANSWER_LOOKAHEAD) await flushes.shift();
       this.#channel.send(u);
-      inFlight = handled(this.#channel.flush());
+      flushes.push(handled(this.#channel.flush()));
+      // Let the event loop start writing u before the (synchronous) hashing below.
+      await new Promise((resolve) => setImmediate(resolve));
       const firstIndex = this.#counter;
       this.#counter += n;
       const state = prepare(offset, n, rows, firstIndex);
-      if (pending) await pending();
       const chunkOffset = offset;
-      pending = () => finish(chunkOffset, n, state);
+      pending.push(() => finish(chunkOffset, n, state));
       offset += n;
+      if (pending.length > ANSWER_LOOKAHEAD) await pending.shift()!();
     }
-    if (pending) await pending();
-    await inFlight;
+    while (pending.length > 0) await pending.shift()!();
+    await Promise.all(flushes);
   }
 
   /** Streams `count` random OTs chunk by chunk to `onChunk`; returns the choice bits used. */
