@@ -164,6 +164,10 @@ function handled(promise: Promise<void>): Promise<void> {
   return promise;
 }
 
+function bytesOf(words: Uint32Array): Uint8Array {
+  return new Uint8Array(words.buffer, words.byteOffset, words.byteLength);
+}
+
 function u32(bytes: Uint8Array): Uint32Array {
   return new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
 }
@@ -301,20 +305,11 @@ export class IknpSender implements OtExtensionSender {
 
   /** Streams `count` random OTs chunk by chunk to `onChunk` (bounded memory for any count). */
   async randomOtStream(count: number, onChunk: SenderChunkHandler): Promise<void> {
-    let tweaks = new Uint8Array(0);
-    let flipped = new Uint8Array(0);
     await this.#chunks(count, this.#chunk, (offset, n, rows, firstIndex) => {
-      if (tweaks.length !== n * 16) {
-        tweaks = new Uint8Array(n * 16);
-        flipped = new Uint8Array(n * 16);
-      }
-      fillTweaks(tweaks, firstIndex, n, 1);
-      xorDelta(rows, n, this.#delta32, flipped);
-      // Hashed in place: the handler's views are documented as valid only during the call.
-      const m1 = this.#hash.hash(flipped, tweaks, flipped);
-      const m0 = rows.subarray(0, n * 16);
-      this.#hash.hash(m0, tweaks, m0);
-      onChunk(offset, m0, m1);
+      // Both messages in one batch of the hash, in a scratch buffer: the handler's views are
+      // documented as valid only during the call.
+      const [m0, m1] = this.#senderPads(rows, n, 1, firstIndex);
+      onChunk(offset, bytesOf(m0), bytesOf(m1));
     });
   }
 
@@ -561,7 +556,9 @@ export class IknpReceiver implements OtExtensionReceiver {
       // overlapped with computing this chunk.
       await inFlight;
       this.#channel.send(u);
-      inFlight = this.#channel.flush();
+      inFlight = handled(this.#channel.flush());
+      // Let the event loop start writing u before the (synchronous) hashing below.
+      await new Promise((resolve) => setImmediate(resolve));
       const firstIndex = this.#counter;
       this.#counter += n;
       await body(offset, n, rows, firstIndex);
@@ -614,12 +611,9 @@ export class IknpReceiver implements OtExtensionReceiver {
     onChunk: ReceiverChunkHandler,
   ): Promise<Uint8Array> {
     const bits = this.#choices(count, choices);
-    let tweaks = new Uint8Array(0);
     await this.#chunks(count, bits, this.#chunk, (offset, n, rows, firstIndex) => {
-      if (tweaks.length !== n * 16) tweaks = new Uint8Array(n * 16);
-      fillTweaks(tweaks, firstIndex, n, 1);
       const messages = rows.subarray(0, n * 16);
-      this.#hash.hash(messages, tweaks, messages); // in place, see the handler's contract
+      this.#hash.hashIndexed(messages, firstIndex, n, messages); // in place, see the handler's contract
       onChunk(offset, bits.subarray(offset >>> 3, (offset + n + 7) >>> 3), messages);
     });
     return bits;
