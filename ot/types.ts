@@ -55,8 +55,11 @@ export interface OtExtensionSender {
 
   /**
    * `count` correlated OTs with the global correlation {@link delta}: returns m0 (count × 16
-   * bytes); m1_i = m0_i ⊕ delta. Used for bit triples; the receiver gets m_{c_i}. These are
-   * not hashed, so they must only be used where a correlation with one global delta is safe.
+   * bytes); m1_i = m0_i ⊕ delta; the receiver gets m_{c_i}. These are the raw IKNP rows, not
+   * hashed: every pair shares the one global delta, so they suit only constructions that
+   * need that correlation (free-XOR-style garbling, or hashing by the caller). Bit triples
+   * must NOT be cut from them (a0 would be a bit of delta in every triple); they use
+   * {@link randomOt}.
    */
   correlatedOt(count: number): Promise<Uint8Array>;
 
