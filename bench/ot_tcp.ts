@@ -13,7 +13,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { BenchTcpChannel } from "./ot_framing.ts";
+import { denoConnStream } from "../party/byte_stream.ts";
+import { TcpChannel } from "../party/tcp_channel.ts";
 import { Prg, randomSeed } from "../party/prg.ts";
 import type { Channel } from "../party/channel.ts";
 import { DEFAULT_CHUNK_OTS, setupOtEndpoints } from "../ot/mod.ts";
@@ -40,12 +41,12 @@ async function connect(role: number, port: number): Promise<Channel> {
     const listener = Deno.listen({ hostname: "127.0.0.1", port });
     const conn = await listener.accept();
     listener.close();
-    return new BenchTcpChannel(conn);
+    return new TcpChannel(denoConnStream(conn));
   }
   for (let attempt = 0;; attempt++) {
     try {
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      return new BenchTcpChannel(conn);
+      return new TcpChannel(denoConnStream(conn));
     } catch (error) {
       if (attempt > 200) throw error;
       await new Promise((resolve) => setTimeout(resolve, 25));

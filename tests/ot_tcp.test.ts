@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
 import { Prg } from "../party/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
-import { BenchTcpChannel } from "../bench/ot_framing.ts";
+import { denoConnStream } from "../party/byte_stream.ts";
+import { TcpChannel } from "../party/tcp_channel.ts";
 import { testSeed } from "./support.ts";
 
 const COUNT = 1000;
@@ -37,7 +38,7 @@ async function party(role: 0 | 1, port: number): Promise<void> {
       }
     }
   }
-  const channel = new BenchTcpChannel(conn);
+  const channel = new TcpChannel(denoConnStream(conn));
   const ot = await setupOtEndpoints(channel, role, new Prg(testSeed(77, role)), testSeed(77, 99));
   const correlations = new Prg(testSeed(77, 5)).ring(COUNT);
   const m0 = new Prg(testSeed(77, 6)).bytes(COUNT * 8);
