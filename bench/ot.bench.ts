@@ -15,6 +15,7 @@ import {
   TccrHash,
   transpose128,
 } from "../ot/mod.ts";
+import { createWasmTranspose } from "../ot/transpose_wasm.ts";
 
 const seed = (b: number) => new Uint8Array(16).fill(b); // benchmark only: fixed seeds
 const sid = seed(9);
@@ -90,9 +91,17 @@ Deno.bench(
 const columns = 2 ** 16;
 const matrix = new Uint32Array(128 * columns / 32);
 const transposed = new Uint32Array(columns * 4);
-Deno.bench({ name: "transpose 128 × 2^16 bits", group: "kernels" }, () => {
+Deno.bench({ name: "transpose 128 × 2^16 bits (JS)", group: "kernels" }, () => {
   transpose128(matrix, columns, transposed);
 });
+
+const wasmTranspose = createWasmTranspose();
+if (wasmTranspose) {
+  wasmTranspose.prepare(columns);
+  Deno.bench({ name: "transpose 128 × 2^16 bits (WebAssembly SIMD)", group: "kernels" }, () => {
+    wasmTranspose.run();
+  });
+}
 
 const hash = new TccrHash();
 const blocks = new Uint8Array(columns * 16);
