@@ -21,12 +21,8 @@ import type { MpcContext } from "../protocol/context.ts";
 import { encodeFixedPoint } from "./fixed_reference.ts";
 import { chooseInitialRows, parseInit } from "./init.ts";
 import { checkValueBound, jointLayout, type Partition, secureBounds } from "./secure_layout.ts";
-import {
-  elbowRevealedValues,
-  revealedValues,
-  type RevealMode,
-  secureKmeans,
-} from "./secure_lloyd.ts";
+import { secureKmeans } from "./secure_lloyd.ts";
+import { elbowRevealedValues, revealedValues, type RevealMode } from "./secure_options.ts";
 import type { DistanceForm } from "./secure_assign.ts";
 import {
   checkUniqueIds,

@@ -31,7 +31,7 @@ import {
   type PartyKmeansResult,
   referenceRun,
 } from "./launch_report.ts";
-import { elbowRevealedValues, revealedValues } from "./secure_lloyd.ts";
+import { elbowRevealedValues, revealedValues } from "./secure_options.ts";
 import { launchParties } from "../party/launcher.ts";
 import { TEST_SEED_ENV } from "../party/session.ts";
 

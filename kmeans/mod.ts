@@ -29,13 +29,14 @@ export {
 export type { KMeansOptions, KMeansResult, ResolvedKMeansOptions } from "./options.ts";
 export { elbowPlotSvg, MAX_PLOT_POINTS, renderVegaLiteSvg, scatterPlotSvg } from "./plot.ts";
 export type { ScatterPlotInput } from "./plot.ts";
-export { revealedValues, secureKmeans } from "./secure_lloyd.ts";
+export { secureKmeans } from "./secure_lloyd.ts";
+export { elbowRevealedValues, revealedValues } from "./secure_options.ts";
 export type {
   IterationProgress,
   RevealMode,
   SecureKmeansOptions,
   SecureKmeansResult,
-} from "./secure_lloyd.ts";
+} from "./secure_options.ts";
 export type { DistanceForm } from "./secure_assign.ts";
 export { checkValueBound, jointLayout, secureBounds } from "./secure_layout.ts";
 export type { JointLayout, OwnerBlock, Partition, SecureBounds } from "./secure_layout.ts";

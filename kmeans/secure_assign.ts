@@ -20,6 +20,7 @@
 
 import { gilboaReceiver, gilboaSender } from "../protocol/gilboa.ts";
 import type { MpcContext } from "../protocol/context.ts";
+import { argmin, argminTripleWords } from "../protocol/argmin.ts";
 import type { JointLayout, OwnerBlock } from "./secure_layout.ts";
 import type { SecureOps } from "./secure_ops.ts";
 
@@ -144,4 +145,22 @@ export async function secureDistances(
     }
   }
   return out;
+}
+
+/**
+ * The argmin of each row of the n × k distances: XOR one-hot bits (row-major) and the minima,
+ * with the AND triples taken from the offline pool.
+ */
+export async function assignRows(
+  ctx: MpcContext,
+  ops: SecureOps,
+  distances: BigUint64Array,
+  n: number,
+  k: number,
+  bits: number,
+): Promise<{ oneHot: Uint32Array; minimum: BigUint64Array }> {
+  const words = argminTripleWords(n, k);
+  const andTriples = words > 0 ? await ops.takeAndTriples(ctx, words) : undefined;
+  const result = await argmin(ctx, distances, k, { bits, arithmeticOneHot: false, andTriples });
+  return { oneHot: result.oneHotBits, minimum: result.min };
 }

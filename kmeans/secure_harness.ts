@@ -11,7 +11,8 @@
 import type { MpcContext } from "../protocol/context.ts";
 import { encodeFixedPoint } from "./fixed_reference.ts";
 import { jointLayout, type Partition } from "./secure_layout.ts";
-import { secureKmeans, type SecureKmeansOptions, type SecureKmeansResult } from "./secure_lloyd.ts";
+import { secureKmeans } from "./secure_lloyd.ts";
+import type { SecureKmeansOptions, SecureKmeansResult } from "./secure_options.ts";
 
 /** A plaintext n × d matrix. */
 export interface PlainMatrix {

@@ -38,142 +38,19 @@
  */
 
 import { inPhase } from "../party/channel.ts";
-import { VERTICAL_JOIN_REVEALS } from "./vertical.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { open, shareInput } from "../protocol/sharing.ts";
-import { argmin, argminTripleWords } from "../protocol/argmin.ts";
-import {
-  bitWords,
-  concatBits,
-  getBit,
-  notBits,
-  openBits,
-  openBitsTo,
-  packBits,
-  sliceBits,
-  unpackBits,
-} from "../protocol/binary.ts";
+import { argminTripleWords } from "../protocol/argmin.ts";
+import { bitWords, getBit, notBits, openBits, packBits, sliceBits } from "../protocol/binary.ts";
 import { signBits } from "../protocol/comparison.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { bitTimesOwnerValues, bitTimesShared } from "../protocol/conversion.ts";
-import { type DistanceForm, secureDistances } from "./secure_assign.ts";
+import { assignRows, secureDistances } from "./secure_assign.ts";
+import { finalOutputs } from "./secure_outputs.ts";
 import { DEFAULT_DIGIT_BITS, secureDivide } from "./secure_division.ts";
-import { inertiaMayWrap, prepareInertia, rowInertiaShares } from "./secure_inertia.ts";
 import { type JointLayout, type SecureBounds, secureBounds } from "./secure_layout.ts";
 import { SecureOps } from "./secure_ops.ts";
-
-/** What becomes public during a run. */
-export type RevealMode = "sizes" | "centroids";
-
-/** Options of {@link secureKmeans} (all public; both parties pass the same). */
-export interface SecureKmeansOptions {
-  /** Number of clusters. */
-  k: number;
-  /** Maximum number of centroid updates. */
-  maxIter: number;
-  /** Convergence tolerance in data units. */
-  tol: number;
-  /** Joint row indices of the initial centroids (k distinct rows). */
-  initialRows: readonly number[];
-  /** `centroids` (default): sizes stay secret; `sizes`: cluster sizes opened each update. */
-  reveal: RevealMode;
-  /** Distance expression compared by the assignment. */
-  distance: DistanceForm;
-  /** Open the final inertia. */
-  revealInertia: boolean;
-  /** Open the final cluster sizes. */
-  revealFinalSizes: boolean;
-  /** Fractional bits f. */
-  fractionalBits: number;
-  /** Public bound |x| < 2^valueBits. */
-  valueBits: number;
-  /** Digit size of the long division (default 4). */
-  digitBits?: number;
-  /** Iterations whose preprocessing is generated up front (default min(maxIter, 20)). */
-  plannedIterations?: number;
-  /** Elbow sweeps: open only the final inertia (no centroids, no labels). */
-  inertiaOnly?: boolean;
-  /** Called after every update with public progress values. */
-  onIteration?: (progress: IterationProgress) => void;
-}
-
-/** Public progress of one update. */
-export interface IterationProgress {
-  /** 1-based update number. */
-  iteration: number;
-  /** Seconds since the online phase began. */
-  elapsedSeconds: number;
-  /** Bytes sent so far by this party (all phases). */
-  bytesSent: number;
-  /** Rounds so far (all phases). */
-  rounds: number;
-  /** The opened convergence bit. */
-  converged: boolean;
-  /** Cluster sizes, only in `--reveal sizes` mode. */
-  sizes?: number[];
-}
-
-/** This party's result. */
-export interface SecureKmeansResult {
-  /** Final k × d centroids in data units (opened to both). */
-  centroids: Float64Array;
-  /** Final centroids at scale 2^f (signed). */
-  fixedCentroids: BigInt64Array;
-  /** Labels of this party's rows (horizontal) or of all joined rows (vertical). */
-  labels: Int32Array;
-  /** Number of updates performed. */
-  nIter: number;
-  /** Whether the convergence bit stopped the loop. */
-  converged: boolean;
-  /** Final cluster sizes, if revealed. */
-  sizes?: number[];
-  /** Final inertia in data units², if revealed. */
-  inertia?: number;
-  /** Human-readable list of every value that was opened, and to whom. */
-  revealed: string[];
-  /** Seconds of the offline phase (preprocessing). */
-  offlineSeconds: number;
-  /** Seconds of the online phase (iterations and final outputs). */
-  onlineSeconds: number;
-}
-
-/** The list of opened values for these options (printed by the CLIs before a run). */
-export function revealedValues(
-  options: Pick<SecureKmeansOptions, "reveal" | "revealInertia" | "revealFinalSizes">,
-  layout: Pick<JointLayout, "partition">,
-): string[] {
-  const out = layout.partition === "horizontal"
-    ? [
-      "row count of each party (both)",
-      "convergence bit of each iteration (both)",
-      "final centroids (both)",
-      "final labels of each party's own rows (that party only)",
-    ]
-    : [
-      ...VERTICAL_JOIN_REVEALS,
-      "convergence bit of each iteration (both)",
-      "final centroids (both)",
-    ];
-  if (options.reveal === "sizes") out.push("cluster sizes of each iteration (both)");
-  if (options.revealFinalSizes) out.push("final cluster sizes (both)");
-  if (options.revealInertia) out.push("final inertia (both)");
-  return out;
-}
-
-/** The list of opened values of the secure elbow sweep (one run per k, inertia only). */
-export function elbowRevealedValues(
-  options: Pick<SecureKmeansOptions, "reveal">,
-  layout: Pick<JointLayout, "partition">,
-): string[] {
-  return [
-    ...(layout.partition === "horizontal"
-      ? ["row count of each party (both)"]
-      : VERTICAL_JOIN_REVEALS.slice(0, 3)),
-    "convergence bit of each iteration (both)",
-    "final inertia for each k (both)",
-    ...(options.reveal === "sizes" ? ["cluster sizes of each iteration (both)"] : []),
-  ];
-}
+import { type SecureKmeansOptions, type SecureKmeansResult } from "./secure_options.ts";
 
 /** Correlations to generate up front for `iterations` updates. */
 function plan(layout: JointLayout, options: SecureKmeansOptions, iterations: number) {
@@ -377,24 +254,6 @@ async function convergenceBit(
 }
 
 /**
- * The argmin of each row of the n × k distances: XOR one-hot bits (row-major) and the minima,
- * with the AND triples taken from the offline pool.
- */
-async function assign(
-  ctx: MpcContext,
-  ops: SecureOps,
-  distances: BigUint64Array,
-  n: number,
-  k: number,
-  bits: number,
-): Promise<{ oneHot: Uint32Array; minimum: BigUint64Array }> {
-  const words = argminTripleWords(n, k);
-  const andTriples = words > 0 ? await ops.takeAndTriples(ctx, words) : undefined;
-  const result = await argmin(ctx, distances, k, { bits, arithmeticOneHot: false, andTriples });
-  return { oneHot: result.oneHotBits, minimum: result.min };
-}
-
-/**
  * Runs secure k-means. `own` is this party's block of the joint matrix (row-major, encoded
  * at scale 2^f, checked against the value bound by the caller); `layout` is public.
  */
@@ -433,7 +292,7 @@ export async function secureKmeans(
         k,
         options.distance,
       );
-      const { oneHot } = await assign(ctx, ops, distances, n, k, bounds.distanceBits);
+      const { oneHot } = await assignRows(ctx, ops, distances, n, k, bounds.distanceBits);
       const { sums, counts } = await clusterSums(ctx, layout, own, oneHot, k);
       const update = await updateCentroids(
         ctx,
@@ -461,129 +320,4 @@ export async function secureKmeans(
     return await finalOutputs(ctx, ops, layout, bounds, own, options, centroids, nIter, converged);
   });
   return { ...result, offlineSeconds, onlineSeconds: (performance.now() - onlineStart) / 1000 };
-}
-
-/** The final assignment and the opened outputs. */
-async function finalOutputs(
-  ctx: MpcContext,
-  ops: SecureOps,
-  layout: JointLayout,
-  bounds: SecureBounds,
-  own: BigUint64Array,
-  options: SecureKmeansOptions,
-  centroids: BigUint64Array,
-  nIter: number,
-  converged: boolean,
-): Promise<Omit<SecureKmeansResult, "offlineSeconds" | "onlineSeconds">> {
-  const { n } = layout;
-  const { k } = options;
-  const distances = await secureDistances(ctx, ops, layout, own, centroids, k, options.distance);
-  const { oneHot, minimum } = await assign(ctx, ops, distances, n, k, bounds.distanceBits);
-  const inertiaRows = options.inertiaOnly || options.revealInertia
-    ? rowInertiaShares(ctx, layout, own, minimum, options.distance)
-    : null;
-  const inertiaOpening = inertiaRows === null ? null : prepareInertia(
-    ctx,
-    inertiaRows,
-    inertiaMayWrap(n, layout.d, bounds),
-    options.fractionalBits,
-  );
-  if (options.inertiaOnly) {
-    const opening = inertiaOpening!;
-    const products = await bitTimesOwnerValues(
-      ctx,
-      opening.choiceBits,
-      0,
-      opening.ownerValues,
-      1,
-      opening.productCount,
-    );
-    // Opened by design: the final inertia.
-    const inertia = opening.decode(await open(ctx, opening.shares(products)));
-    return {
-      centroids: new Float64Array(0),
-      fixedCentroids: new BigInt64Array(0),
-      labels: new Int32Array(0),
-      nIter,
-      converged,
-      inertia,
-      revealed: ["convergence bit of each iteration (both)", "final inertia (both)"],
-    };
-  }
-  // Opened by design: the final centroids, to both.
-  const opened = await open(ctx, centroids);
-  const fixedCentroids = new BigInt64Array(opened.buffer, opened.byteOffset, opened.length);
-  const scale = 2 ** options.fractionalBits;
-  const decoded = Float64Array.from(fixedCentroids, (v) => Number(v) / scale);
-  // Labels: one-hot bits of each row opened to the parties allowed to see them.
-  let labelBits: Uint8Array;
-  let labelRows: number;
-  if (layout.partition === "horizontal") {
-    const block = layout.blocks[ctx.role];
-    const mine = await openBitsTo(
-      ctx,
-      sliceBits(oneHot, layout.blocks[0].rowStart * k, layout.blocks[0].rowCount * k),
-      sliceBits(oneHot, layout.blocks[1].rowStart * k, layout.blocks[1].rowCount * k),
-      layout.blocks[0].rowCount * k,
-      layout.blocks[1].rowCount * k,
-    );
-    labelBits = mine;
-    labelRows = block.rowCount;
-  } else {
-    labelBits = unpackBits(await openBits(ctx, oneHot), n * k);
-    labelRows = n;
-  }
-  const labels = new Int32Array(labelRows);
-  for (let i = 0; i < labelRows; i++) {
-    let found = -1;
-    for (let j = 0; j < k; j++) {
-      if (labelBits[i * k + j] === 1) {
-        if (found >= 0) throw new Error("opened assignment is not one-hot");
-        found = j;
-      }
-    }
-    if (found < 0) throw new Error("opened assignment is not one-hot");
-    labels[i] = found;
-  }
-  const revealed = revealedValues(options, layout);
-  let sizes: number[] | undefined;
-  let inertia: number | undefined;
-  if (options.revealFinalSizes || inertiaOpening !== null) {
-    // One owner-0 COT batch: B2A of the one-hot bits (sizes) and the inertia's wrap products.
-    const sizeCount = options.revealFinalSizes ? k : 0;
-    const sizeBits = sizeCount * n;
-    const wraps = inertiaOpening?.productCount ?? 0;
-    let values: BigUint64Array | null = null;
-    if (ctx.role === 0) {
-      values = new BigUint64Array(sizeBits + wraps);
-      values.fill(1n, 0, sizeBits);
-      if (wraps > 0) values.set(inertiaOpening!.ownerValues!, sizeBits);
-    }
-    const bits = concatBits([oneHot, inertiaOpening?.choiceBits ?? new Uint32Array(0)], [
-      sizeBits,
-      wraps,
-    ]);
-    const products = await bitTimesOwnerValues(ctx, bits, 0, values, 1, sizeBits + wraps);
-    const toOpen: bigint[] = [];
-    for (let j = 0; j < sizeCount; j++) {
-      let s = 0n;
-      for (let i = 0; i < n; i++) s += products[i * k + j];
-      toOpen.push(BigInt.asUintN(64, s));
-    }
-    if (inertiaOpening !== null) toOpen.push(...inertiaOpening.shares(products.subarray(sizeBits)));
-    // Opened by design (options): the final sizes and/or the final inertia.
-    const opened = await open(ctx, BigUint64Array.from(toOpen));
-    if (options.revealFinalSizes) sizes = Array.from(opened.subarray(0, k), (c) => Number(c));
-    if (inertiaOpening !== null) inertia = inertiaOpening.decode(opened.subarray(sizeCount));
-  }
-  return {
-    centroids: decoded,
-    fixedCentroids: fixedCentroids.slice(),
-    labels,
-    nIter,
-    converged,
-    sizes,
-    inertia,
-    revealed,
-  };
 }

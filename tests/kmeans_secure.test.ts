@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { memoryContextPair } from "./support.ts";
 import { runSplitInMemory } from "../kmeans/secure_harness.ts";
 import { kmeansFixed } from "../kmeans/fixed_reference.ts";
-import type { SecureKmeansOptions } from "../kmeans/secure_lloyd.ts";
+import type { SecureKmeansOptions } from "../kmeans/secure_options.ts";
 import type { Partition, SecureBounds } from "../kmeans/secure_layout.ts";
 import { inertiaMayWrap } from "../kmeans/secure_inertia.ts";
 import { loadCsv } from "../data/csv.ts";
