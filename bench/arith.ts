@@ -24,6 +24,7 @@ import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { beaverMultiply, squareShared } from "../protocol/beaver.ts";
 import { open } from "../protocol/sharing.ts";
 import { cpuUsage } from "node:process";
+import { launchBothRoles, positiveInt } from "./two_process.ts";
 
 /** CPU seconds (user + system) this process has used so far. */
 function cpuSeconds(): number {
@@ -39,54 +40,6 @@ const options = {
   mults: { type: "string", default: "131072" },
   chunk: { type: "string", default: "8192" },
 } as const;
-
-function positiveInt(text: string | undefined, name: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    console.error(`error: --${name} must be a positive integer, got ${JSON.stringify(text)}`);
-    Deno.exit(2);
-  }
-  return n;
-}
-
-async function freePort(): Promise<number> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  await Promise.resolve();
-  return port;
-}
-
-/** Starts both parties and relays party 0's report. */
-async function launch(args: string[]): Promise<number> {
-  const port = await freePort();
-  const self = new URL(import.meta.url).pathname;
-  const child = (role: number) =>
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
-        self,
-        ...args,
-        "--role",
-        `${role}`,
-        "--port",
-        `${port}`,
-      ],
-      stdout: role === 0 ? "inherit" : "null",
-      stderr: "inherit",
-    }).spawn();
-  const parties = [child(0), child(1)];
-  const statuses = await Promise.all(parties.map((p) => p.status));
-  const failed = statuses.findIndex((s) => !s.success);
-  if (failed >= 0) {
-    console.error(`error: party ${failed} exited with code ${statuses[failed].code}`);
-    return 1;
-  }
-  return 0;
-}
 
 function report(label: string, value: number, unit: string): void {
   console.log(
@@ -196,30 +149,29 @@ async function runParty(role: 0 | 1, port: number, counts: {
 }
 
 async function main(): Promise<number> {
-  let parsed;
+  let counts;
+  let v;
   try {
-    parsed = parseArgs({ args: Deno.args, options, strict: true, allowPositionals: false });
+    v = parseArgs({ args: Deno.args, options, strict: true, allowPositionals: false }).values;
+    const triples = positiveInt(v.triples, "triples");
+    counts = {
+      triples,
+      squarePairs: v["square-pairs"] === undefined
+        ? 2 * triples
+        : positiveInt(v["square-pairs"], "square-pairs"),
+      mults: positiveInt(v.mults, "mults"),
+      chunk: positiveInt(v.chunk, "chunk"),
+    };
+    if (v.role !== undefined && v.role !== "0" && v.role !== "1") {
+      throw new RangeError("--role must be 0 or 1");
+    }
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     return 2;
   }
-  const v = parsed.values;
-  const triples = positiveInt(v.triples, "triples");
-  const counts = {
-    triples,
-    squarePairs: v["square-pairs"] === undefined
-      ? 2 * triples
-      : positiveInt(v["square-pairs"], "square-pairs"),
-    mults: positiveInt(v.mults, "mults"),
-    chunk: positiveInt(v.chunk, "chunk"),
-  };
   if (v.role === undefined) {
     const forwarded = Deno.args.filter((a) => a !== "--role" && a !== "--port");
-    return await launch(forwarded);
-  }
-  if (v.role !== "0" && v.role !== "1") {
-    console.error(`error: --role must be 0 or 1`);
-    return 2;
+    return await launchBothRoles(import.meta.url, forwarded);
   }
   try {
     await runParty(Number(v.role) as 0 | 1, positiveInt(v.port, "port"), counts);

@@ -25,6 +25,7 @@ import { open } from "../protocol/sharing.ts";
 import { openBits } from "../protocol/binary.ts";
 import { comparisonRounds, DEFAULT_DIGIT_BITS, signBits } from "../protocol/comparison.ts";
 import { argmin } from "../protocol/argmin.ts";
+import { launchBothRoles, positiveInt } from "./two_process.ts";
 
 const options = {
   role: { type: "string" },
@@ -44,52 +45,6 @@ interface Settings {
   k: number;
   digitBits: number;
   batch: number;
-}
-
-function positiveInt(text: string | undefined, name: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new RangeError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  }
-  return n;
-}
-
-async function freePort(): Promise<number> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  await Promise.resolve();
-  return port;
-}
-
-/** Starts both parties and relays party 0's report. */
-async function launch(args: string[]): Promise<number> {
-  const port = await freePort();
-  const self = new URL(import.meta.url).pathname;
-  const child = (role: number) =>
-    new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-env",
-        self,
-        ...args,
-        "--role",
-        `${role}`,
-        "--port",
-        `${port}`,
-      ],
-      stdout: role === 0 ? "inherit" : "null",
-      stderr: "inherit",
-    }).spawn();
-  const statuses = await Promise.all([child(0), child(1)].map((p) => p.status));
-  const failed = statuses.findIndex((s) => !s.success);
-  if (failed >= 0) {
-    console.error(`error: party ${failed} exited with code ${statuses[failed].code}`);
-    return 1;
-  }
-  return 0;
 }
 
 /** Shares of public benchmark values: P0 holds r, P1 holds v − r (r from the joint PRG). */
@@ -224,7 +179,7 @@ async function runParty(role: 0 | 1, port: number, s: Settings): Promise<boolean
   console.log(`bytes-per-comparison-64 ${Math.round(c64.bytes / s.comparisons64)}`);
   console.log(`comparisons-per-second ${Math.round(s.comparisons / c40.seconds)}`);
   console.log(`bytes-per-comparison ${Math.round(c40.bytes / s.comparisons)}`);
-  console.log(`argmin-100000x5-seconds ${am.seconds.toFixed(2)}`);
+  console.log(`argmin-${s.rows}x${s.k}-seconds ${am.seconds.toFixed(2)}`);
   return ok;
 }
 
@@ -241,7 +196,7 @@ async function main(): Promise<number> {
     };
     if (settings.digitBits > 6) throw new RangeError("--digit-bits must be in [1, 6]");
     if (settings.batch % 32 !== 0) throw new RangeError("--batch must be a multiple of 32");
-    if (v.role === undefined) return await launch(Deno.args);
+    if (v.role === undefined) return await launchBothRoles(import.meta.url, Deno.args);
     if (v.role !== "0" && v.role !== "1") throw new RangeError("--role must be 0 or 1");
     const ok = await runParty(Number(v.role) as 0 | 1, positiveInt(v.port, "port"), settings);
     if (!ok) {

@@ -18,6 +18,7 @@ import { TcpChannel } from "../party/tcp_channel.ts";
 import { Prg, randomSeed } from "../party/prg.ts";
 import type { Channel } from "../party/channel.ts";
 import { DEFAULT_CHUNK_OTS, setupOtEndpoints } from "../ot/mod.ts";
+import { freePort } from "./two_process.ts";
 
 const SAMPLE_OTS = 4096;
 
@@ -127,13 +128,6 @@ async function runParty(role: 0 | 1, port: number, count: number, chunk: number)
   channel.close();
 }
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -157,7 +151,7 @@ async function main(): Promise<void> {
     await runParty(role, Number(values.port), count, chunk);
     return;
   }
-  const port = freePort();
+  const port = await freePort();
   const children = [0, 1].map((role) =>
     new Deno.Command(Deno.execPath(), {
       args: [
