@@ -5,8 +5,7 @@
  * `deno task bench-compare [--comparisons N] [--comparisons64 N] [--rows N] [--k K]
  * [--digit-bits M] [--batch B]` starts both parties as child processes and prints party 0's
  * report, ending with the lines `comparisons-per-second`, `bytes-per-comparison` (40-bit bound)
- * and `argmin-100000x5-seconds` (named after the default size; the report line above it gives
- * the actual n and k). Bytes count both directions; times are wall clock on party 0, including
+ * and `argmin-<n>x<k>-seconds` (`argmin-100000x5-seconds` with the default size). Bytes count both directions; times are wall clock on party 0, including
  * the OT extension (no separate preprocessing phase) and waiting for the peer.
  *
  * Inputs are throw-away random values derived from the joint coin-toss seed (so both parties
