@@ -7,7 +7,7 @@
  *       --tls-cert b.pem --tls-key b.key --tls-ca ca.pem
  *
  * `--job kmeans` runs secure k-means (kmeans/job.ts, issue 7; its --json is the k-means result).
- * Common options are parsed here; the job (`--job`, default secure-sum) adds its own (see
+ * Common options are parsed here; the job (`--job`, default kmeans) adds its own (see
  * `party/jobs.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
  * JSON to PATH. Every failure ends with one `error: ...` line on stderr and a non-zero exit
  * (2 for usage errors and parameter mismatches with the peer, 1 for peer/transport failures).
@@ -22,7 +22,7 @@
 
 import { parseArgs } from "node:util";
 import { runMain, UserError } from "./errors.ts";
-import { DEFAULT_JOB, JOBS as BASE_JOBS } from "../party/jobs.ts";
+import { JOBS as BASE_JOBS } from "../party/jobs.ts";
 import { kmeansJob } from "../kmeans/job.ts";
 import type { JobOption, PartyJob } from "../party/job.ts";
 import { type HostPort, parseHostPort } from "../party/net.ts";
@@ -32,6 +32,8 @@ import { checkTestSeedAllowed, DEFAULT_TIMEOUTS, TEST_SEED_ENV } from "../party/
 
 /** Every job of the CLI: the party/ registry plus secure k-means (issue 7). */
 const JOBS: ReadonlyMap<string, PartyJob> = new Map([...BASE_JOBS, [kmeansJob.name, kmeansJob]]);
+/** The product: a party runs secure k-means unless told otherwise. */
+const DEFAULT_JOB = kmeansJob.name;
 
 const COMMON_OPTIONS: Record<string, JobOption> = {
   role: { type: "string", help: "0 or 1 (party A or B); the two parties must differ" },

@@ -8,10 +8,7 @@ import type { PartyJob } from "./job.ts";
 import { netBenchJob } from "./net_bench_job.ts";
 import { secureSumJob } from "./secure_sum_job.ts";
 
-/** Every runnable job, by name. */
+/** The runtime's own jobs, by name (cli/party.ts adds k-means, its default job). */
 export const JOBS: ReadonlyMap<string, PartyJob> = new Map(
   [secureSumJob, netBenchJob].map((job) => [job.name, job]),
 );
-
-/** The job used when `--job` is absent. */
-export const DEFAULT_JOB = "secure-sum";

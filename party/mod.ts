@@ -61,7 +61,7 @@ export {
   type SessionTimeouts,
 } from "./session.ts";
 export type { JobContext, JobOption, JobPrepareInput, PartyJob, PreparedJob } from "./job.ts";
-export { DEFAULT_JOB, JOBS } from "./jobs.ts";
+export { JOBS } from "./jobs.ts";
 export { secureSumJob } from "./secure_sum_job.ts";
 export { netBenchJob } from "./net_bench_job.ts";
 export { type PartyReport, type PartyRunOptions, runParty } from "./party_runner.ts";

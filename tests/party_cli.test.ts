@@ -127,7 +127,7 @@ Deno.test("two processes stream 256 MiB in both directions at once, every byte c
 Deno.test("parameter mismatch: both parties exit 2 and name the parameter", async () => {
   const lines: string[] = [];
   const outcome = await launchParties({
-    commonArgs: ["--data", MALL],
+    commonArgs: ["--job", "secure-sum", "--data", MALL],
     partyArgs: [["--columns", "Age,Annual Income (k$)"], ["--columns", "Age"]],
     log: (line) => lines.push(line),
   });
@@ -198,7 +198,7 @@ Deno.test("bad command-line options: exit 2 with one line, no stack trace", asyn
       [["--role", "0", "--listen", "127.0.0.1:1", "--job", "nope"], /unknown job "nope"/],
       [["--role", "0", "--listen", "127.0.0.1:1", "--tls-cert", "x"], /needs all of --tls-cert/],
       [
-        ["--role", "0", "--listen", "127.0.0.1:1", "--data", "/nonexistent.csv", "--columns", "a"],
+        ["--role", "0", "--listen", "127.0.0.1:1", "--data", "/nonexistent.csv", "--features", "a"],
         /cannot read \/nonexistent\.csv/,
       ],
     ] as [string[], RegExp][]
