@@ -167,3 +167,102 @@ export function chooseInitialRows(
   }
   return chosen;
 }
+
+/** The public random draws of k-means++ with D² sampling at 2^-w resolution. */
+export interface KmeansPlusPlusDraws {
+  /** Joint row of the first centre, uniform in [0, n). */
+  first: number;
+  /** For each further centre, u_j uniform in [0, 2^w) (the threshold is u_j / 2^w of T). */
+  thresholds: bigint[];
+}
+
+/**
+ * The draws of the exact k-means++ variant shared by the secure protocol
+ * (secure_init.ts) and the fixed-point reference (fixed_reference.ts fixedKmeansPlusPlus):
+ * from the same PRG as the other methods, the first row by {@link uniformIndex}, then k − 1
+ * words of `drawBits` ≤ 32 bits. Public: a function of the public seed only.
+ */
+export function kmeansPlusPlusDraws(
+  seed: number,
+  n: number,
+  k: number,
+  drawBits: number,
+): KmeansPlusPlusDraws {
+  if (!Number.isInteger(drawBits) || drawBits < 1 || drawBits > 32) {
+    throw new RangeError(`draw bits ${drawBits} not in [1, 32]`);
+  }
+  if (!(Number.isSafeInteger(n) && n >= 1 && Number.isSafeInteger(k) && k >= 1 && k <= n)) {
+    throw new UserError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
+  }
+  const prg = new Prg(initSeed(seed));
+  const first = uniformIndex(prg, n);
+  const mask = 2 ** drawBits;
+  const thresholds: bigint[] = [];
+  const word = new Uint32Array(1);
+  for (let j = 1; j < k; j++) {
+    prg.fill(new Uint8Array(word.buffer));
+    thresholds.push(BigInt(word[0] % mask));
+  }
+  return { first, thresholds };
+}
+
+function floorSquaredDistance(
+  points: BigInt64Array,
+  d: number,
+  a: number,
+  b: number,
+  shift: bigint,
+): bigint {
+  let sum = 0n;
+  for (let t = 0; t < d; t++) {
+    const diff = points[a * d + t] - points[b * d + t];
+    sum += diff * diff;
+  }
+  return sum >> shift; // floor: sum ≥ 0
+}
+
+/**
+ * k-means++ in exact fixed point with the public draws of {@link kmeansPlusPlusDraws}: the
+ * reference of secure k-means++ (secure_init.ts), which follows the same rules on shares.
+ * `points` is the n × d matrix at scale 2^f (encodeFixedPoint). Rules: centre 0 is row
+ * `draws.first`; the weight of row i is W_i = min over chosen rows c of
+ * floor(‖x̂_i − x̂_c‖² / 2^s) (s = `truncationBits`); with prefix sums S_i and T = S_{n−1},
+ * centre j is the first row i < n − 1 with 2^w·S_i > u_j·T, else row n − 1 (so T = 0, every row
+ * on a chosen one, gives row n − 1, possibly a repeat). Returns the k joint row indices.
+ */
+export function fixedKmeansPlusPlus(
+  points: BigInt64Array,
+  n: number,
+  d: number,
+  k: number,
+  draws: KmeansPlusPlusDraws,
+  drawBits: number,
+  truncationBits: number,
+): number[] {
+  if (points.length !== n * d) throw new RangeError(`expected ${n} × ${d} points`);
+  const shift = BigInt(truncationBits);
+  const scale = 1n << BigInt(drawBits);
+  const chosen = [draws.first];
+  const weights: bigint[] = [];
+  for (let i = 0; i < n; i++) weights.push(floorSquaredDistance(points, d, i, draws.first, shift));
+  for (let j = 1; j < k; j++) {
+    let total = 0n;
+    for (const w of weights) total += w;
+    const target = draws.thresholds[j - 1] * total;
+    let next = n - 1;
+    let prefix = 0n;
+    for (let i = 0; i < n - 1; i++) {
+      prefix += weights[i];
+      if (scale * prefix > target) {
+        next = i;
+        break;
+      }
+    }
+    chosen.push(next);
+    for (let i = 0; i < n; i++) {
+      const w = floorSquaredDistance(points, d, i, next, shift);
+      if (w < weights[i]) weights[i] = w;
+    }
+  }
+  return chosen;
+}

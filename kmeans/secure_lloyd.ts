@@ -9,7 +9,8 @@
  * KDD 2005 for the two partitions; Mohassel, Rosulek, Trieu, PETS 2020 for the shape):
  * 1. Encoding: x̂ = round(x·2^f) (f = 16), a public bound |x| < 2^B checked by each owner.
  * 2. Initial centroids: public joint row indices; the owner of each row (or of each part of
- *    the row, vertically) shares its values with the joint PRG (no message).
+ *    the row, vertically) shares its values with the joint PRG (no message); or shares chosen
+ *    by secure k-means++ (secure_init.ts), passed in as `initialCentroids`.
  * 3. Assignment: exact D_ij at scale 2^2f (secure_assign.ts), tournament argmin
  *    (protocol/argmin.ts, ties to the lower index) → XOR-shared one-hot bits, no B2A.
  * 4. Sums and counts: one bit × owner-vector product per (row, cluster): the owner's row,
@@ -39,7 +40,7 @@
 
 import { inPhase } from "../party/channel.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
-import { open, shareInput } from "../protocol/sharing.ts";
+import { open } from "../protocol/sharing.ts";
 import { argminTripleWords } from "../protocol/argmin.ts";
 import { bitWords, getBit, notBits, openBits, packBits, sliceBits } from "../protocol/binary.ts";
 import { signBits } from "../protocol/comparison.ts";
@@ -47,6 +48,7 @@ import type { MpcContext } from "../protocol/context.ts";
 import { bitTimesOwnerValues, bitTimesShared } from "../protocol/conversion.ts";
 import { assignRows, secureDistances } from "./secure_assign.ts";
 import { finalOutputs } from "./secure_outputs.ts";
+import { shareInitialRows } from "./secure_init.ts";
 import { DEFAULT_DIGIT_BITS, secureDivide } from "./secure_division.ts";
 import { type JointLayout, type SecureBounds, secureBounds } from "./secure_layout.ts";
 import { SecureOps } from "./secure_ops.ts";
@@ -63,41 +65,6 @@ function plan(layout: JointLayout, options: SecureKmeansOptions, iterations: num
     andWords += bitWords(width >>> 1) * iterations;
   }
   return { squarePairs, andWords };
-}
-
-/** Shares of the initial centroids (k × d) from their owners' rows. */
-function shareInitialCentroids(
-  ctx: MpcContext,
-  layout: JointLayout,
-  own: BigUint64Array,
-  rows: readonly number[],
-): BigUint64Array {
-  const { d } = layout;
-  const k = rows.length;
-  const centroids = new BigUint64Array(k * d);
-  for (const block of layout.blocks) {
-    const inBlock: number[] = [];
-    rows.forEach((row, j) => {
-      if (row >= block.rowStart && row < block.rowStart + block.rowCount) inBlock.push(j);
-    });
-    const count = inBlock.length * block.colCount;
-    let values: BigUint64Array | null = null;
-    if (ctx.role === block.owner) {
-      values = new BigUint64Array(count);
-      inBlock.forEach((j, e) => {
-        const local = (rows[j] - block.rowStart) * block.colCount;
-        values!.set(own.subarray(local, local + block.colCount), e * block.colCount);
-      });
-    }
-    const shares = shareInput(ctx, block.owner, values, count);
-    inBlock.forEach((j, e) => {
-      centroids.set(
-        shares.subarray(e * block.colCount, (e + 1) * block.colCount),
-        j * d + block.colStart,
-      );
-    });
-  }
-  return centroids;
 }
 
 /** Shares of the cluster sums (k × d) and counts (k) for the one-hot bits. */
@@ -266,7 +233,13 @@ export async function secureKmeans(
   const { n, d } = layout;
   const { k } = options;
   const bounds = secureBounds(options.fractionalBits, options.valueBits, d);
-  if (options.initialRows.length !== k) throw new RangeError("initialRows must list k rows");
+  if (options.initialCentroids !== undefined) {
+    if (options.initialCentroids.length !== k * d) {
+      throw new RangeError("initialCentroids must hold k × d shares");
+    }
+  } else if (options.initialRows.length !== k) {
+    throw new RangeError("initialRows must list k rows");
+  }
   const store = new PreprocessingStore(ctx);
   const ops = new SecureOps(store);
   const planned = options.plannedIterations ?? Math.min(options.maxIter, 20);
@@ -279,7 +252,8 @@ export async function secureKmeans(
   const offlineSeconds = (performance.now() - offlineStart) / 1000;
   const onlineStart = performance.now();
   const result = await inPhase(ctx.channel, "online", async () => {
-    let centroids = shareInitialCentroids(ctx, layout, own, options.initialRows);
+    let centroids = options.initialCentroids?.slice() ??
+      shareInitialRows(ctx, layout, own, options.initialRows);
     let nIter = 0;
     let converged = false;
     while (nIter < options.maxIter) {

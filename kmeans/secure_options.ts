@@ -21,8 +21,15 @@ export interface SecureKmeansOptions {
   maxIter: number;
   /** Convergence tolerance in data units. */
   tol: number;
-  /** Joint row indices of the initial centroids (k distinct rows). */
+  /** Joint row indices of the initial centroids (k distinct rows); ignored with shares. */
   initialRows: readonly number[];
+  /**
+   * This party's shares of the k × d initial centroids at scale 2^f, when they were chosen
+   * securely (secure k-means++, secure_init.ts) instead of by public rows.
+   */
+  initialCentroids?: BigUint64Array;
+  /** The init method's text (`rows:...`, `random`, `kmeans++`), for the revealed list. */
+  init?: string;
   /** `centroids` (default): sizes stay secret; `sizes`: cluster sizes opened each update. */
   reveal: RevealMode;
   /** Distance expression compared by the assignment. */
@@ -85,9 +92,27 @@ export interface SecureKmeansResult {
   onlineSeconds: number;
 }
 
+/**
+ * What secure k-means++ opens (secure_init.ts): the first centre's row, a draw from the public
+ * init seed (independent of the data); the later centres stay secret.
+ */
+export function kmeansPlusPlusRevealed(partition: JointLayout["partition"]): string[] {
+  return [
+    `kmeans++: the ${partition === "vertical" ? "joined position" : "joint row index"} of the ` +
+    "first initial centre, a uniform draw from the public init seed, independent of the data " +
+    "(both); the other centres stay secret",
+  ];
+}
+
+/** True for the `--init` texts of k-means++. */
+export function isKmeansPlusPlus(init: string | undefined): boolean {
+  const text = init?.trim();
+  return text === "kmeans++" || text === "k-means++";
+}
+
 /** The list of opened values for these options (printed by the CLIs before a run). */
 export function revealedValues(
-  options: Pick<SecureKmeansOptions, "reveal" | "revealInertia" | "revealFinalSizes">,
+  options: Pick<SecureKmeansOptions, "reveal" | "revealInertia" | "revealFinalSizes" | "init">,
   layout: Pick<JointLayout, "partition">,
 ): string[] {
   const out = layout.partition === "horizontal"
@@ -102,6 +127,7 @@ export function revealedValues(
       "convergence bit of each iteration (both)",
       "final centroids (both)",
     ];
+  if (isKmeansPlusPlus(options.init)) out.push(...kmeansPlusPlusRevealed(layout.partition));
   if (options.reveal === "sizes") out.push("cluster sizes of each iteration (both)");
   if (options.revealFinalSizes) out.push("final cluster sizes (both)");
   if (options.revealInertia) out.push("final inertia (both)");
@@ -110,13 +136,14 @@ export function revealedValues(
 
 /** The list of opened values of the secure elbow sweep (one run per k, inertia only). */
 export function elbowRevealedValues(
-  options: Pick<SecureKmeansOptions, "reveal">,
+  options: Pick<SecureKmeansOptions, "reveal" | "init">,
   layout: Pick<JointLayout, "partition">,
 ): string[] {
   return [
     ...(layout.partition === "horizontal"
       ? ["row count of each party (both)"]
       : VERTICAL_JOIN_REVEALS.slice(0, 3)),
+    ...(isKmeansPlusPlus(options.init) ? kmeansPlusPlusRevealed(layout.partition) : []),
     "convergence bit of each iteration (both)",
     "final inertia for each k (both)",
     ...(options.reveal === "sizes" ? ["cluster sizes of each iteration (both)"] : []),
