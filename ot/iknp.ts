@@ -16,6 +16,10 @@
  *   running counter of this endpoint pair, so no tweak is ever reused;
  * - ring-correlated OT (ot/ring_correlation.ts) and chosen-message OT (y_b = M_b ⊕ H(i, q_i ⊕ b·s)).
  *
+ * With `maliciousReceiverCheck`, every chunk also runs the KOS15 consistency check of
+ * ot/kos_check.ts (extra masked OTs, a sender challenge, the receiver's answer) and the sender
+ * uses none of a chunk's outputs before its check has passed.
+ *
  * Revealed values: the u matrix (a one-time-pad of r under G(k_j^{1−s_j}), which the sender
  * cannot compute), the ring corrections τ and the chosen-OT ciphertexts, each masked by a pad
  * the receiver does not hold. Security: base OTs secure, AES a PRF, H tweakable correlation
@@ -26,7 +30,7 @@
 
 import { type Channel, ChannelError } from "../party/channel.ts";
 import { setImmediate } from "node:timers";
-import type { Prg } from "../party/prg.ts";
+import { Prg, randomSeed } from "../party/prg.ts";
 import { RowExpander } from "./row_prg.ts";
 import type {
   OtExtensionReceiver,
@@ -46,6 +50,16 @@ import {
   FoldState,
   packScalarBits,
 } from "./gilboa_fold.ts";
+import {
+  CHALLENGE_SEED_BYTES,
+  CHECK_RESPONSE_BYTES,
+  checkedColumns,
+  ColumnHasher,
+  OtCheckError,
+  receiverCheckResponse,
+  senderCheckSums,
+  verifyCheckResponse,
+} from "./kos_check.ts";
 import {
   correctionBits,
   ringReceiverChunk,
@@ -88,6 +102,13 @@ export interface IknpOptions {
    * {@link DEFAULT_RING_CHUNK_OTS}). Both sides must agree.
    */
   ringChunkOts?: number;
+  /**
+   * Run the KOS15 consistency check (ot/kos_check.ts) on every chunk, so that a malicious
+   * extension receiver is caught (OtCheckError) before the sender uses the chunk. Costs
+   * κ + s extra OTs and one extra message each way per chunk. Default false (semi-honest
+   * IKNP). Both sides must agree; a mismatch fails with a ChannelError on frame lengths.
+   */
+  maliciousReceiverCheck?: boolean;
 }
 
 function checkCount(count: number): void {
@@ -233,6 +254,20 @@ function xorDelta(rows: Uint8Array, n: number, delta: Uint32Array, out: Uint8Arr
   return out;
 }
 
+/** One receiver chunk: the u matrix to send, the t rows, and what its KOS15 answer needs. */
+interface ExtendedChunk {
+  /** The u matrix (a fresh array, handed to the channel). */
+  u: Uint8Array;
+  /** The transposed rows t_i (scratch, valid until the next extension). */
+  rows: Uint8Array;
+  /** Matrix columns (OTs including padding and KOS15 extras). */
+  columns: number;
+  /** Column-form t matrix (scratch, valid until the next extension). */
+  t: Uint32Array;
+  /** The choice-bit row r of all columns (scratch, valid until the next extension). */
+  choiceRow: Uint32Array;
+}
+
 /** The IKNP extension sender (base-OT receiver with choice string s = Δ). */
 export class IknpSender implements OtExtensionSender {
   readonly delta: Uint8Array;
@@ -246,13 +281,23 @@ export class IknpSender implements OtExtensionSender {
   #counter = 0;
   #scratch = new Scratch();
   #matrix = new MatrixTransposer();
+  #checkHasher: ColumnHasher | null;
+  #prg: Prg | undefined;
 
   /**
    * @param channel the channel to the peer's {@link IknpReceiver}
    * @param delta 16 bytes: the base-OT choice bits s (bit j = base OT j's choice)
    * @param keys 128 × 16 bytes: the base-OT keys k_j^{s_j}
+   * @param prg private randomness for the KOS15 challenges (only drawn from when
+   *   `options.maliciousReceiverCheck` is set; a fresh OS-seeded PRG if omitted)
    */
-  constructor(channel: Channel, delta: Uint8Array, keys: Uint8Array, options: IknpOptions = {}) {
+  constructor(
+    channel: Channel,
+    delta: Uint8Array,
+    keys: Uint8Array,
+    options: IknpOptions = {},
+    prg?: Prg,
+  ) {
     if (delta.length !== 16 || keys.length !== KAPPA * 16) {
       throw new RangeError("IknpSender: need a 16-byte delta and 128 16-byte keys");
     }
@@ -264,11 +309,17 @@ export class IknpSender implements OtExtensionSender {
     this.#rows = new RowExpander(keys);
     this.#chunk = chunkSize(options);
     this.#ringChunk = chunkSize(options, true);
+    this.#checkHasher = options.maliciousReceiverCheck ? new ColumnHasher() : null;
+    this.#prg = prg;
   }
 
-  /** Receives one chunk's u matrix and returns the rows q_i (columns × 16 bytes). */
+  /**
+   * Receives one chunk's u matrix and returns the rows q_i (columns × 16 bytes); with the KOS15
+   * check on, returns only after the receiver's answer for this chunk has been verified.
+   */
   async #extend(n: number): Promise<Uint8Array> {
-    const columns = paddedColumns(n);
+    const hasher = this.#checkHasher;
+    const columns = hasher ? checkedColumns(n) : paddedColumns(n);
     const rowBytes = columns >>> 3;
     const u = u32(await recvFrame(this.#channel, KAPPA * rowBytes, "IKNP u matrix"));
     const q32 = this.#matrix.input(columns);
@@ -282,7 +333,24 @@ export class IknpSender implements OtExtensionSender {
         q32.set(row, base);
       }
     });
-    return this.#matrix.transpose(columns);
+    if (!hasher) return this.#matrix.transpose(columns);
+    // The challenge is drawn only now, after the whole u matrix of the chunk has arrived.
+    this.#prg ??= new Prg(randomSeed());
+    const seed = this.#prg.bytes(CHALLENGE_SEED_BYTES);
+    this.#channel.send(seed.slice());
+    const sent = handled(this.#channel.flush());
+    const rows = this.#matrix.transpose(columns);
+    const sums = senderCheckSums(hasher, q32, columns, seed);
+    await sent;
+    const answer = await recvFrame(this.#channel, CHECK_RESPONSE_BYTES, "KOS check values");
+    try {
+      verifyCheckResponse(sums, deltaBits, answer);
+    } catch (error) {
+      // Abort: the peer deviated, so nothing more of this session may be trusted.
+      if (error instanceof OtCheckError) this.#channel.close();
+      throw error;
+    }
+    return rows;
   }
 
   /** Runs `body` per chunk of at most `maxChunk` OTs with the chunk's q rows. */
@@ -480,6 +548,7 @@ export class IknpReceiver implements OtExtensionReceiver {
   #hash = new TccrHash();
   #counter = 0;
   #matrix = new MatrixTransposer();
+  #checkHasher: ColumnHasher | null;
 
   /**
    * @param channel the channel to the peer's {@link IknpSender}
@@ -503,27 +572,50 @@ export class IknpReceiver implements OtExtensionReceiver {
     this.#rows1 = new RowExpander(keys1);
     this.#chunk = chunkSize(options);
     this.#ringChunk = chunkSize(options, true);
+    this.#checkHasher = options.maliciousReceiverCheck ? new ColumnHasher() : null;
   }
 
   /**
    * Computes one chunk's u matrix for `choices` (chunk bits from bit 0) and the rows t_i
    * (columns × 16 bytes, a scratch buffer valid until the next call).
    */
-  #extend(n: number, choices: Uint8Array): { u: Uint8Array; rows: Uint8Array } {
-    const columns = paddedColumns(n);
+  #extend(n: number, choices: Uint8Array): ExtendedChunk {
+    const columns = this.#checkHasher ? checkedColumns(n) : paddedColumns(n);
     const rowBytes = columns >>> 3;
     const words = rowWords(columns);
     const t32 = this.#matrix.input(columns);
     const { second: g32, mask: r } = this.#matrix.maskBuffers(columns);
     r.fill(0);
-    new Uint8Array(r.buffer, r.byteOffset, rowBytes).set(choices.subarray(0, Math.ceil(n / 8)));
+    const rBytes = new Uint8Array(r.buffer, r.byteOffset, rowBytes);
+    rBytes.set(choices.subarray(0, Math.ceil(n / 8)));
+    if (this.#checkHasher) {
+      // KOS15: the extra OTs (every column from n on) get fresh random choice bits.
+      const first = n >>> 3;
+      const random = this.#prg.bytes(rowBytes - first);
+      const keep = (1 << (n & 7)) - 1;
+      rBytes[first] = (rBytes[first] & keep) | (random[0] & ~keep);
+      rBytes.set(random.subarray(1), first + 1);
+    }
     this.#rows0.expandPair(this.#rows1, rowBytes, (j, row0, row1) => {
       t32.set(row0, j * words);
       g32.set(row1, j * words);
     });
     // u_j = t_j ⊕ G(k_j^1) ⊕ r, a fresh array: the channel takes ownership.
     const u = this.#matrix.maskRows(columns);
-    return { u, rows: this.#matrix.transpose(columns) };
+    return { u, rows: this.#matrix.transpose(columns), columns, t: t32, choiceRow: r };
+  }
+
+  /**
+   * KOS15 answer for the chunk last extended: receives the sender's challenge seed and sends
+   * t̃ and x̃ (ot/kos_check.ts). No-op when the check is off.
+   */
+  async #answerCheck(chunk: ExtendedChunk): Promise<void> {
+    const hasher = this.#checkHasher;
+    if (!hasher) return;
+    const seed = await recvFrame(this.#channel, CHALLENGE_SEED_BYTES, "KOS challenge seed");
+    const response = receiverCheckResponse(hasher, chunk.t, chunk.choiceRow, chunk.columns, seed);
+    this.#channel.send(response);
+    await this.#channel.flush();
   }
 
   /** Resolves the choice bits: validates given ones, or draws fresh random ones. */
@@ -541,17 +633,23 @@ export class IknpReceiver implements OtExtensionReceiver {
     return drawn;
   }
 
-  /** Runs `body` per chunk with the chunk's t rows; chunks are pipelined one frame ahead. */
+  /**
+   * Runs `body` per chunk with the chunk's t rows; chunks are pipelined one frame ahead. With
+   * the KOS15 check on, the chunk's check is answered after `body`, or before it when
+   * `bodyReceives` (the sender answers a chunk only after checking it).
+   */
   async #chunks(
     count: number,
     choices: Uint8Array,
     maxChunk: number,
     body: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => Promise<void> | void,
+    bodyReceives = false,
   ): Promise<void> {
     let inFlight: Promise<void> = Promise.resolve();
     for (let offset = 0; offset < count; offset += maxChunk) {
       const n = Math.min(maxChunk, count - offset);
-      const { u, rows } = this.#extend(n, choices.subarray(offset >>> 3));
+      const chunk = this.#extend(n, choices.subarray(offset >>> 3));
+      const { u, rows } = chunk;
       // At most one u matrix queued besides this one: bounded memory, and the previous write
       // overlapped with computing this chunk.
       await inFlight;
@@ -561,7 +659,9 @@ export class IknpReceiver implements OtExtensionReceiver {
       await new Promise((resolve) => setImmediate(resolve));
       const firstIndex = this.#counter;
       this.#counter += n;
+      if (bodyReceives) await this.#answerCheck(chunk);
       await body(offset, n, rows, firstIndex);
+      if (!bodyReceives) await this.#answerCheck(chunk);
     }
     await inFlight;
   }
@@ -583,9 +683,13 @@ export class IknpReceiver implements OtExtensionReceiver {
   ): Promise<void> {
     const flushes: Promise<void>[] = [];
     const pending: (() => Promise<void>)[] = [];
+    // With the KOS15 check the sender answers chunk k only after checking it, and its seed for
+    // chunk k + 1 comes after that answer, so no chunk can be left pending.
+    const lookahead = this.#checkHasher ? 0 : ANSWER_LOOKAHEAD;
     let offset = 0;
     for (const n of chunkSizes(count, maxChunk, true)) {
-      const { u, rows } = this.#extend(n, choices.subarray(offset >>> 3));
+      const chunk = this.#extend(n, choices.subarray(offset >>> 3));
+      const { u, rows } = chunk;
       // At most ANSWER_LOOKAHEAD u matrices queued besides this one (bounded memory).
       if (flushes.length >= ANSWER_LOOKAHEAD) await flushes.shift();
       this.#channel.send(u);
@@ -595,10 +699,11 @@ export class IknpReceiver implements OtExtensionReceiver {
       const firstIndex = this.#counter;
       this.#counter += n;
       const state = prepare(offset, n, rows, firstIndex);
+      await this.#answerCheck(chunk);
       const chunkOffset = offset;
       pending.push(() => finish(chunkOffset, n, state));
       offset += n;
-      if (pending.length > ANSWER_LOOKAHEAD) await pending.shift()!();
+      if (pending.length > lookahead) await pending.shift()!();
     }
     while (pending.length > 0) await pending.shift()!();
     await Promise.all(flushes);
@@ -742,7 +847,7 @@ export class IknpReceiver implements OtExtensionReceiver {
         const p = i * padStride;
         for (let b = 0; b < messageBytes; b++) out[dst + b] = frame[src + b] ^ pad[p + b];
       }
-    });
+    }, true);
     return out;
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Oblivious transfer: Chou–Orlandi base OTs on ristretto255 and IKNP extension with random,
- * correlated (global Δ and ring), and chosen-message OTs. Start with {@link setupOtEndpoints}.
+ * correlated (global Δ and ring), and chosen-message OTs, with an optional KOS15 consistency
+ * check against a malicious receiver. Start with {@link setupOtEndpoints}.
  *
  * @module
  */
@@ -28,6 +29,16 @@ export {
   POINT_BYTES,
 } from "./base_ot.ts";
 export { fillTweaks, FixedKeyAes, TccrHash } from "./tccr_hash.ts";
+export {
+  CHALLENGE_SEED_BYTES,
+  CHECK_RESPONSE_BYTES,
+  checkedColumns,
+  ColumnHasher,
+  KOS_EXTRA_OTS,
+  OtCheckError,
+  STATISTICAL_SECURITY,
+} from "./kos_check.ts";
+export { gf128Multiply } from "./gf128.ts";
 export { transpose128 } from "./transpose.ts";
 export type {
   OtEndpoints,

@@ -54,7 +54,7 @@ export async function setupOtEndpoints(
     const peerB = await recvBytes(channel, KAPPA * POINT_BYTES, "base-OT points B");
     const { keys0, keys1 } = baseOtSenderFinish(asSender, sessionId, role, peerB, KAPPA);
     return {
-      sender: new IknpSender(channel, delta, asReceiver.keys, options),
+      sender: new IknpSender(channel, delta, asReceiver.keys, options, prg),
       receiver: new IknpReceiver(channel, prg, keys0, keys1, options),
     };
   });
