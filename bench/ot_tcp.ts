@@ -1,11 +1,12 @@
 /**
  * OT-extension benchmark over TCP loopback between two Deno processes (issue 4).
  *
- * `deno task bench-ot [--count N] [--chunk C]` spawns two party processes: party 0 listens and
+ * `deno task bench-ot [--count N] [--chunk C] [--kos]` spawns two party processes: party 0 listens and
  * acts as IKNP sender, party 1 connects and acts as IKNP receiver. Each runs the base OTs
  * (both directions, timed), then streams N random OTs (default 2^24) in chunks, consuming
  * each chunk and dropping it, so memory stays flat. Afterwards the receiver sends a sample of
- * its outputs and the sender checks them (a sanity check, not a security test).
+ * its outputs and the sender checks them (a sanity check, not a security test). `--kos` turns
+ * on the KOS15 consistency check against a malicious receiver (ot/kos_check.ts) on both sides.
  * Output ends with machine-readable lines `random-ot-per-second`, `bytes-per-ot`, `base-ot-ms`.
  * Test-only deterministic seeds are never used here: seeds come from the OS.
  *
@@ -55,7 +56,13 @@ async function connect(role: number, port: number): Promise<Channel> {
   }
 }
 
-async function runParty(role: 0 | 1, port: number, count: number, chunk: number): Promise<void> {
+async function runParty(
+  role: 0 | 1,
+  port: number,
+  count: number,
+  chunk: number,
+  kos: boolean,
+): Promise<void> {
   const channel: Channel = await connect(role, port);
   const prg = new Prg(randomSeed());
   // Both parties derive the session id from a fresh value sent by party 0 (benchmark only).
@@ -69,7 +76,10 @@ async function runParty(role: 0 | 1, port: number, count: number, chunk: number)
   }
   let peakRss = Deno.memoryUsage().rss;
   const t0 = performance.now();
-  const ot = await setupOtEndpoints(channel, role, prg, sessionId, { chunkOts: chunk });
+  const ot = await setupOtEndpoints(channel, role, prg, sessionId, {
+    chunkOts: chunk,
+    maliciousReceiverCheck: kos,
+  });
   const baseOtMs = performance.now() - t0;
   const before = { ...channel.stats.total };
   const sample = new Uint8Array(SAMPLE_OTS * 16 * 2);
@@ -136,6 +146,7 @@ async function main(): Promise<void> {
       chunk: { type: "string", default: String(DEFAULT_CHUNK_OTS) },
       role: { type: "string" },
       port: { type: "string" },
+      kos: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -148,7 +159,7 @@ async function main(): Promise<void> {
   if (values.role !== undefined) {
     const role = Number(values.role);
     if (role !== 0 && role !== 1) fail("--role must be 0 or 1");
-    await runParty(role, Number(values.port), count, chunk);
+    await runParty(role, Number(values.port), count, chunk, values.kos);
     return;
   }
   const port = await freePort();
@@ -163,6 +174,7 @@ async function main(): Promise<void> {
         `--port=${port}`,
         `--count=${count}`,
         `--chunk=${chunk}`,
+        ...(values.kos ? ["--kos"] : []),
       ],
       stdout: "piped",
       stderr: "inherit",
@@ -179,7 +191,8 @@ async function main(): Promise<void> {
   const extendMs = Math.max(sender.extendMs, receiver.extendMs);
   const bytes = sender.bytesSent + receiver.bytesSent;
   const rate = count / (extendMs / 1000);
-  console.log(`random OTs: ${count} over TCP loopback, two processes, chunk ${chunk}`);
+  const check = values.kos ? ", KOS15 malicious-receiver check on" : "";
+  console.log(`random OTs: ${count} over TCP loopback, two processes, chunk ${chunk}${check}`);
   console.log("| party | base OT ms | extension ms | bytes sent | peak RSS MiB |");
   console.log("|---|---|---|---|---|");
   for (const r of results) {
