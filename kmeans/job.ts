@@ -19,7 +19,8 @@ import { Prg } from "../party/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { encodeFixedPoint } from "./fixed_reference.ts";
-import { chooseInitialRows, parseInit } from "./init.ts";
+import { chooseInitialRows, kmeansPlusPlusDraws, parseInit } from "./init.ts";
+import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "./secure_init.ts";
 import { checkValueBound, jointLayout, type Partition, secureBounds } from "./secure_layout.ts";
 import { secureKmeans } from "./secure_lloyd.ts";
 import { elbowRevealedValues, revealedValues, type RevealMode } from "./secure_options.ts";
@@ -65,11 +66,12 @@ export interface KmeansJobParams {
   maxIter: number;
   /** Tolerance in data units. */
   tol: number;
-  /** Init text (`rows:...`, `random`). */
+  /** Init text (`rows:...`, `random`, `kmeans++`). */
   init: string;
   /**
-   * Public seed of `--init random` (`--init-seed`), or null to draw it from the joint coin toss.
-   * Only chooses the initial rows; it never feeds any party's private randomness.
+   * Public seed of `--init random` / `kmeans++` (`--init-seed`), or null to draw it from the
+   * joint coin toss. Only chooses the initial rows (kmeans++: the first row and the D² draws);
+   * it never feeds any party's private randomness.
    */
   initSeed: number | null;
   /** Reveal mode. */
@@ -127,12 +129,7 @@ export function parseKmeansParams(
   const tol = Number(values.tol ?? "1e-4");
   if (!(Number.isFinite(tol) && tol >= 0)) throw new UserError(`--tol must be a number >= 0`);
   const init = String(values.init ?? "random");
-  const parsedInit = parseInit(init);
-  if (parsedInit.kind === "kmeans++") {
-    throw new UserError(
-      "--init kmeans++ is not supported by the secure protocol; use rows:... or random",
-    );
-  }
+  parseInit(init);
   const seedText = values["init-seed"];
   const initSeed = seedText === undefined ? null : integer(seedText, "init-seed", 0, 2 ** 31 - 1);
   return {
@@ -170,10 +167,14 @@ export const KMEANS_JOB_OPTIONS: PartyJob["options"] = {
   k: { type: "string", default: "5", help: "clusters, or A..B for the secure elbow sweep" },
   "max-iter": { type: "string", default: "10", help: "maximum Lloyd updates (default 10)" },
   tol: { type: "string", default: "1e-4", help: "stop when no centroid moved more (data units)" },
-  init: { type: "string", default: "random", help: "rows:i,j,... (joint row indices) | random" },
+  init: {
+    type: "string",
+    default: "random",
+    help: "rows:i,j,... (joint row indices) | random | kmeans++ (secure D² sampling)",
+  },
   "init-seed": {
     type: "string",
-    help: "public seed of --init random (a job parameter; default: from the coin toss)",
+    help: "public seed of --init random|kmeans++ (a job parameter; default: from the coin toss)",
   },
   reveal: { type: "string", default: "centroids", help: "centroids (sizes secret) | sizes" },
   distance: { type: "string", default: "dot", help: "dot (||c||^2 - 2<x,c>) | square" },
@@ -352,17 +353,24 @@ async function runKmeansProtocol(
     );
     init = { kind: "rows", rows: positions };
   }
+  const plusPlus = init.kind === "kmeans++"
+    ? await kmeansPlusPlusShares(ctx, job, params, layout, own, initSeed)
+    : null;
   if (params.kValues.length > 1) {
-    return await runElbow(ctx, job, params, layout, own, init, initSeed, started);
+    return await runElbow(ctx, job, params, layout, own, init, initSeed, started, plusPlus);
   }
   const k = params.kValues[0];
-  const initialRows = chooseInitialRows(new Float64Array(0), layout.n, layout.d, k, init, initSeed);
+  const initialRows = plusPlus
+    ? []
+    : chooseInitialRows(new Float64Array(0), layout.n, layout.d, k, init, initSeed);
   job.log(`revealed by this run: ${revealed.join("; ")}`);
   const result = await secureKmeans(ctx, layout, own, {
     k,
     maxIter: params.maxIter,
     tol: params.tol,
     initialRows,
+    initialCentroids: plusPlus?.centroids,
+    init: params.init,
     reveal: params.reveal,
     distance: params.distance,
     revealInertia: params.revealInertia,
@@ -389,8 +397,15 @@ async function runKmeansProtocol(
     labels: join ? toOwnOrder(result.labels, join) : Array.from(result.labels),
     featureNames,
     initialRows: join ? initialRows.map((p) => join.order[p]) : initialRows,
+    initSeed,
     revealed: result.revealed,
   };
+  if (plusPlus) {
+    out.initSeconds = plusPlus.seconds;
+    // This party's own joined-position → file-row map (local knowledge, never sent): the
+    // launcher needs it to replay kmeans++, whose D² prefix sums run in the joined order.
+    if (join) out.joinedOrder = Array.from(join.order);
+  }
   if (result.sizes) out.sizes = result.sizes;
   if (result.inertia !== undefined) out.inertia = result.inertia;
   out.stats = stats(channel.stats.snapshot(), started, result.offlineSeconds, result.onlineSeconds);
@@ -448,6 +463,7 @@ async function runElbow(
   init: ReturnType<typeof parseInit>,
   initSeed: number,
   started: number,
+  plusPlus: { centroids: BigUint64Array } | null,
 ): Promise<JsonValue> {
   const sweep: { k: number; inertia: number; nIter: number }[] = [];
   let offline = 0;
@@ -455,7 +471,7 @@ async function runElbow(
   // Every k's initial rows validated exactly as the single-k path does (range, repeats,
   // k <= n), before any of the sweep runs: the first k rows of --init rows: for each k.
   const initialRows = params.kValues.map((k) =>
-    chooseInitialRows(
+    plusPlus ? [] : chooseInitialRows(
       new Float64Array(0),
       layout.n,
       layout.d,
@@ -472,6 +488,9 @@ async function runElbow(
       maxIter: params.maxIter,
       tol: params.tol,
       initialRows: rows,
+      // k-means++ centres come in order, so the first k of the largest-k run are k's own.
+      initialCentroids: plusPlus?.centroids.slice(0, k * layout.d),
+      init: params.init,
       reveal: params.reveal,
       distance: params.distance,
       revealInertia: true,
@@ -490,4 +509,36 @@ async function runElbow(
     revealed: elbowRevealedValues(params, layout),
     stats: stats(ctx.channel.stats.snapshot(), started, offline, online),
   };
+}
+
+/**
+ * Secure k-means++ for the largest k of the job (its first k centres are the k-means++
+ * centres for every smaller k), in traffic phase "init"; the draws come from the public init
+ * seed. Returns this party's centroid shares and the seconds spent.
+ */
+async function kmeansPlusPlusShares(
+  ctx: MpcContext,
+  job: JobContext,
+  params: KmeansJobParams,
+  layout: ReturnType<typeof jointLayout>,
+  own: BigUint64Array,
+  initSeed: number,
+): Promise<{ centroids: BigUint64Array; seconds: number }> {
+  const k = params.kValues[params.kValues.length - 1];
+  const plan = kmeansPlusPlusPlan(layout.n, layout.d, params.fractionalBits, params.valueBits);
+  const draws = kmeansPlusPlusDraws(initSeed, layout.n, k, plan.drawBits);
+  const started = performance.now();
+  const before = { ...ctx.channel.stats.total };
+  const centroids = await inPhase(
+    ctx.channel,
+    "init",
+    () => secureKmeansPlusPlus(ctx, layout, own, { k, draws, plan, distance: params.distance }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const after = ctx.channel.stats.total;
+  job.log(
+    `kmeans++ init (k = ${k}): ${seconds.toFixed(3)} s, ${after.bytesSent - before.bytesSent} ` +
+      `bytes sent, ${after.rounds - before.rounds} rounds`,
+  );
+  return { centroids, seconds };
 }

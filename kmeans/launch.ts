@@ -28,10 +28,11 @@ import { parseKmeansParams } from "./job.ts";
 import {
   compareWithReference,
   jointMatrix,
+  kmeansPlusPlusReferenceRows,
   type PartyKmeansResult,
   referenceRun,
 } from "./launch_report.ts";
-import { elbowRevealedValues, revealedValues } from "./secure_options.ts";
+import { elbowRevealedValues, isKmeansPlusPlus, revealedValues } from "./secure_options.ts";
 import { launchParties } from "../party/launcher.ts";
 import { TEST_SEED_ENV } from "../party/session.ts";
 
@@ -199,13 +200,28 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     const dataA = await loadCsv(files[0], { features: splitList(features[0]), id: idColumn });
     const dataB = await loadCsv(files[1], { features: splitList(features[1]), id: idColumn });
     const matrix = jointMatrix(params.partition, dataA, dataB);
+    const plusPlus = isKmeansPlusPlus(params.init);
+    if (plusPlus && (a.initSeed === undefined || (vertical && a.joinedOrder === undefined))) {
+      throw new UserError("party A's result lacks the kmeans++ init seed or joined order", 1);
+    }
+    // kmeans++: the launcher (holding both inputs) replays the public draws on the reference.
+    const initialRows = plusPlus
+      ? kmeansPlusPlusReferenceRows(
+        matrix,
+        params.kValues[0],
+        params.fractionalBits,
+        params.valueBits,
+        a.initSeed!,
+        vertical ? a.joinedOrder : undefined,
+      )
+      : a.initialRows;
     const reference = referenceRun(
       matrix,
       params.kValues[0],
       params.maxIter,
       params.tol,
       params.fractionalBits,
-      a.initialRows,
+      initialRows,
     );
     const comparison = compareWithReference(params.partition, matrix, a, b, reference);
     console.log("");
@@ -215,6 +231,15 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
         `iterations); sent A ${a.stats.bytesSent} B ${b.stats.bytesSent} bytes; ` +
         `rounds ${rounds}`,
     );
+    if (plusPlus) {
+      const phase = (r: PartyKmeansResult) =>
+        (r.stats.byPhase.init ?? {}) as { bytesSent?: number; rounds?: number };
+      console.log(
+        `kmeans++ init: ${a.initSeconds?.toFixed(3)} s, sent A ${phase(a).bytesSent} ` +
+          `B ${phase(b).bytesSent} bytes, rounds ${phase(b).rounds}; reference rows ` +
+          `${initialRows.join(",")} (launcher only: it holds both inputs)`,
+      );
+    }
     for (const [name, r] of [["A", a], ["B", b]] as const) {
       console.log(
         `party ${name}: offline ${r.stats.offlineSeconds.toFixed(3)} s, online ` +

@@ -14,7 +14,9 @@
 
 import { UserError } from "../cli/errors.ts";
 import type { Dataset } from "../data/csv.ts";
-import { kmeansFixed } from "./fixed_reference.ts";
+import { encodeFixedPoint, kmeansFixed } from "./fixed_reference.ts";
+import { fixedKmeansPlusPlus, kmeansPlusPlusDraws } from "./init.ts";
+import { kmeansPlusPlusPlan } from "./secure_init.ts";
 import type { KMeansResult } from "./options.ts";
 import type { Partition } from "./secure_layout.ts";
 
@@ -26,8 +28,14 @@ export interface PartyKmeansResult {
   labels: number[];
   /** Updates performed. */
   nIter: number;
-  /** Joint initial rows. */
+  /** Joint initial rows (empty for kmeans++, whose rows stay secret). */
   initialRows: number[];
+  /** The public init seed (random, kmeans++). */
+  initSeed?: number;
+  /** kmeans++, vertical: this party's joined-position → own-file-row map. */
+  joinedOrder?: number[];
+  /** kmeans++: seconds of the secure initialisation. */
+  initSeconds?: number;
   /** Revealed values. */
   revealed: string[];
   /** Statistics. */
@@ -86,6 +94,31 @@ export function referenceRun(
     arithmetic: "fixed",
     fracBits,
   }, initialRows);
+}
+
+/**
+ * The rows (in `matrix` order) that secure kmeans++ chose, replayed by the fixed-point
+ * reference from the public seed: the D² prefix sums run in the protocol's row order, which
+ * for the vertical join is party A's `joinedOrder` (joined position → A's file row).
+ */
+export function kmeansPlusPlusReferenceRows(
+  matrix: { rows: Float64Array; n: number; d: number },
+  k: number,
+  fracBits: number,
+  valueBits: number,
+  initSeed: number,
+  joinedOrder?: readonly number[],
+): number[] {
+  const { n, d } = matrix;
+  const order = joinedOrder ?? Array.from({ length: n }, (_, i) => i);
+  if (order.length !== n) throw new Error(`joined order lists ${order.length} of ${n} rows`);
+  const joined = new Float64Array(n * d);
+  order.forEach((row, p) => joined.set(matrix.rows.subarray(row * d, (row + 1) * d), p * d));
+  const plan = kmeansPlusPlusPlan(n, d, fracBits, valueBits);
+  const draws = kmeansPlusPlusDraws(initSeed, n, k, plan.drawBits);
+  const encoded = encodeFixedPoint(joined, fracBits);
+  return fixedKmeansPlusPlus(encoded, n, d, k, draws, plan.drawBits, plan.truncationBits)
+    .map((p) => order[p]);
 }
 
 /** Sizes and inertia of an assignment, in data units. */

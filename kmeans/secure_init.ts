@@ -263,8 +263,8 @@ async function sampleRow(
 
 /**
  * Secure k-means++: shares of the k × d initial centroids (scale 2^f) of the joint data, of
- * which `own` is this party's block (see the module doc). Correlations are generated on the
- * fly, in the caller's traffic phase.
+ * which `own` is this party's block (see the module doc). Correlations are generated here, in
+ * the caller's traffic phase.
  */
 export async function secureKmeansPlusPlus(
   ctx: MpcContext,
@@ -278,7 +278,12 @@ export async function secureKmeansPlusPlus(
   if (draws.thresholds.length < k - 1 || !(draws.first >= 0 && draws.first < n)) {
     throw new RangeError("kmeans++: draws do not match n and k");
   }
-  const ops = new SecureOps(new PreprocessingStore(ctx));
+  // Exactly the square pairs the k − 1 distance batches use, in one batch (a take that finds
+  // the store short would generate a whole chunk of 8192).
+  const store = new PreprocessingStore(ctx);
+  const perCentre = options.distance === "dot" ? d : n * d;
+  if (k > 1) await store.generate({ squarePairs: (k - 1) * perCentre });
+  const ops = new SecureOps(store);
   const centroids = new BigUint64Array(k * d);
   let centre = shareInitialRows(ctx, layout, own, [draws.first]);
   centroids.set(centre, 0);
