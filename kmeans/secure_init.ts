@@ -28,7 +28,11 @@
  *
  * Cost per further centre: n comparisons of w + ceil(log2 n) + E − s + 1 bits (selection), n·B
  * bit × row products, and (except after the last centre) one distance batch, n comparisons of
- * s + 2 bits plus 2n COTs (floor), n comparisons and a mux (minimum): about 20 rounds.
+ * s + 2 bits plus 2n COTs (floor), n comparisons and a mux (minimum): about 17 rounds.
+ * Measured (`deno task launch --init kmeans++ --seed 5`, phase "init", shared 2-core machine,
+ * timings noisy): Mall, k = 5, either partition: 0.22–0.41 s, party A sends 0.74 MB, party B
+ * 2.09 MB, 69 rounds; synthetic n = 2000, d = 2, k = 8 (two 1000-row files): 1.1–1.5 s,
+ * A 12.4 MB, B 36.5 MB, 123 rounds. The 64-bit selection comparisons are about half the bytes.
  *
  * Revealed: only the first row r (a public draw). Every other intermediate is a fresh share.
  * Security: semi-honest; OT-extension assumptions (AES, correlation-robust hash).
