@@ -16,8 +16,23 @@ export {
   toleranceThreshold,
 } from "./fixed_reference.ts";
 export type { FixedStepResult, FixedVector } from "./fixed_reference.ts";
-export { chooseInitialRows, formatInit, INIT_SYNTAX, initSeed, parseInit } from "./init.ts";
-export type { InitMethod } from "./init.ts";
+export {
+  chooseInitialRows,
+  fixedKmeansPlusPlus,
+  formatInit,
+  INIT_SYNTAX,
+  initSeed,
+  kmeansPlusPlusDraws,
+  parseInit,
+} from "./init.ts";
+export type { InitMethod, KmeansPlusPlusDraws } from "./init.ts";
+export {
+  DEFAULT_DRAW_BITS,
+  kmeansPlusPlusPlan,
+  secureKmeansPlusPlus,
+  shareInitialRows,
+} from "./secure_init.ts";
+export type { KmeansPlusPlusPlan, SecureKmeansPlusPlusOptions } from "./secure_init.ts";
 export {
   clusterSizes,
   DEFAULT_FRAC_BITS,
