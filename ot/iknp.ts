@@ -314,10 +314,11 @@ export class IknpSender implements OtExtensionSender {
   }
 
   /**
-   * Receives one chunk's u matrix and returns the rows q_i (columns × 16 bytes); with the KOS15
-   * check on, returns only after the receiver's answer for this chunk has been verified.
+   * Receives one chunk's u matrix and returns the rows q_i (columns × 16 bytes, scratch valid
+   * until the next call). With the KOS15 check on, it also sends the chunk's challenge seed and
+   * returns the sender's sums q̃; the rows must not be used before {@link #verify} passes.
    */
-  async #extend(n: number): Promise<Uint8Array> {
+  async #extend(n: number): Promise<{ rows: Uint8Array; sums: Uint32Array | null }> {
     const hasher = this.#checkHasher;
     const columns = hasher ? checkedColumns(n) : paddedColumns(n);
     const rowBytes = columns >>> 3;
@@ -333,7 +334,7 @@ export class IknpSender implements OtExtensionSender {
         q32.set(row, base);
       }
     });
-    if (!hasher) return this.#matrix.transpose(columns);
+    if (!hasher) return { rows: this.#matrix.transpose(columns), sums: null };
     // The challenge is drawn only now, after the whole u matrix of the chunk has arrived.
     this.#prg ??= new Prg(randomSeed());
     const seed = this.#prg.bytes(CHALLENGE_SEED_BYTES);
@@ -342,43 +343,86 @@ export class IknpSender implements OtExtensionSender {
     const rows = this.#matrix.transpose(columns);
     const sums = senderCheckSums(hasher, q32, columns, seed);
     await sent;
+    return { rows, sums };
+  }
+
+  /** Receives and verifies the receiver's KOS15 answer for a chunk (no-op without the check). */
+  async #verify(sums: Uint32Array | null): Promise<void> {
+    if (!sums) return;
     const answer = await recvFrame(this.#channel, CHECK_RESPONSE_BYTES, "KOS check values");
     try {
-      verifyCheckResponse(sums, deltaBits, answer);
+      verifyCheckResponse(sums, this.#deltaBits, answer);
     } catch (error) {
       // Abort: the peer deviated, so nothing more of this session may be trusted.
       if (error instanceof OtCheckError) this.#channel.close();
       throw error;
     }
-    return rows;
   }
 
-  /** Runs `body` per chunk of at most `maxChunk` OTs with the chunk's q rows. */
+  /**
+   * Runs `body` per chunk of at most `maxChunk` OTs with the chunk's q rows, each only after
+   * the chunk's KOS15 check (if on) has passed. With `lagged` (kinds where the receiver gets no
+   * answer from the sender), the receiver answers chunk k's check after sending u_{k+1}, so
+   * the sender extends chunk k + 1 before it verifies and releases chunk k (rows copied into
+   * one of two buffers); this keeps both parties busy instead of waiting a round trip per chunk.
+   */
   async #chunks(
     count: number,
     maxChunk: number,
     body: (offset: number, n: number, rows: Uint8Array, firstIndex: number) => Promise<void> | void,
     ramp = false,
+    lagged = false,
   ): Promise<void> {
     checkCount(count);
-    let offset = 0;
-    for (const n of chunkSizes(count, maxChunk, ramp)) {
-      const rows = await this.#extend(n);
+    const release = async (
+      offset: number,
+      n: number,
+      rows: Uint8Array,
+      sums: Uint32Array | null,
+    ) => {
+      await this.#verify(sums);
       const firstIndex = this.#counter;
       this.#counter += n;
       await body(offset, n, rows, firstIndex);
+    };
+    let offset = 0;
+    if (!(this.#checkHasher && lagged)) {
+      for (const n of chunkSizes(count, maxChunk, ramp)) {
+        const { rows, sums } = await this.#extend(n);
+        await release(offset, n, rows, sums);
+        offset += n;
+      }
+      return;
+    }
+    let held: { offset: number; n: number; rows: Uint8Array; sums: Uint32Array | null } | null =
+      null;
+    let slot = 0;
+    for (const n of chunkSizes(count, maxChunk, ramp)) {
+      const { rows, sums } = await this.#extend(n);
+      const copy = bytesOf(this.#scratch.get(3 + slot, n * 4)).subarray(0, n * 16);
+      copy.set(rows.subarray(0, n * 16));
+      slot ^= 1;
+      if (held) await release(held.offset, held.n, held.rows, held.sums);
+      held = { offset, n, rows: copy, sums };
       offset += n;
     }
+    if (held) await release(held.offset, held.n, held.rows, held.sums);
   }
 
   /** Streams `count` random OTs chunk by chunk to `onChunk` (bounded memory for any count). */
   async randomOtStream(count: number, onChunk: SenderChunkHandler): Promise<void> {
-    await this.#chunks(count, this.#chunk, (offset, n, rows, firstIndex) => {
-      // Both messages in one batch of the hash, in a scratch buffer: the handler's views are
-      // documented as valid only during the call.
-      const [m0, m1] = this.#senderPads(rows, n, 1, firstIndex);
-      onChunk(offset, bytesOf(m0), bytesOf(m1));
-    });
+    await this.#chunks(
+      count,
+      this.#chunk,
+      (offset, n, rows, firstIndex) => {
+        // Both messages in one batch of the hash, in a scratch buffer: the handler's views are
+        // documented as valid only during the call.
+        const [m0, m1] = this.#senderPads(rows, n, 1, firstIndex);
+        onChunk(offset, bytesOf(m0), bytesOf(m1));
+      },
+      false,
+      true,
+    );
   }
 
   async randomOt(count: number): Promise<RandomOtSenderOutput> {
@@ -395,9 +439,15 @@ export class IknpSender implements OtExtensionSender {
   async correlatedOt(count: number): Promise<Uint8Array> {
     checkCount(count);
     const m0 = new Uint8Array(count * 16);
-    await this.#chunks(count, this.#chunk, (offset, n, rows) => {
-      m0.set(rows.subarray(0, n * 16), offset * 16);
-    });
+    await this.#chunks(
+      count,
+      this.#chunk,
+      (offset, n, rows) => {
+        m0.set(rows.subarray(0, n * 16), offset * 16);
+      },
+      false,
+      true,
+    );
     return m0;
   }
 
@@ -609,7 +659,7 @@ export class IknpReceiver implements OtExtensionReceiver {
    * KOS15 answer for the chunk last extended: receives the sender's challenge seed and sends
    * t̃ and x̃ (ot/kos_check.ts). No-op when the check is off.
    */
-  async #answerCheck(chunk: ExtendedChunk): Promise<void> {
+  async #answerCheck(chunk: Pick<ExtendedChunk, "t" | "choiceRow" | "columns">): Promise<void> {
     const hasher = this.#checkHasher;
     if (!hasher) return;
     const seed = await recvFrame(this.#channel, CHALLENGE_SEED_BYTES, "KOS challenge seed");
@@ -635,7 +685,8 @@ export class IknpReceiver implements OtExtensionReceiver {
 
   /**
    * Runs `body` per chunk with the chunk's t rows; chunks are pipelined one frame ahead. With
-   * the KOS15 check on, the chunk's check is answered after `body`, or before it when
+   * the KOS15 check on, chunk k's check is answered right after u_{k+1} is sent (the lagged
+   * order of the sender's #chunks; t and r are copied until then), or before `body` when
    * `bodyReceives` (the sender answers a chunk only after checking it).
    */
   async #chunks(
@@ -646,6 +697,8 @@ export class IknpReceiver implements OtExtensionReceiver {
     bodyReceives = false,
   ): Promise<void> {
     let inFlight: Promise<void> = Promise.resolve();
+    const lagged = this.#checkHasher !== null && !bodyReceives;
+    let held: { t: Uint32Array; choiceRow: Uint32Array; columns: number } | null = null;
     for (let offset = 0; offset < count; offset += maxChunk) {
       const n = Math.min(maxChunk, count - offset);
       const chunk = this.#extend(n, choices.subarray(offset >>> 3));
@@ -659,11 +712,33 @@ export class IknpReceiver implements OtExtensionReceiver {
       await new Promise((resolve) => setImmediate(resolve));
       const firstIndex = this.#counter;
       this.#counter += n;
-      if (bodyReceives) await this.#answerCheck(chunk);
+      if (lagged) {
+        if (held) await this.#answerCheck(held);
+        held = this.#holdForCheck(chunk);
+      } else if (bodyReceives) {
+        await this.#answerCheck(chunk);
+      }
       await body(offset, n, rows, firstIndex);
-      if (!bodyReceives) await this.#answerCheck(chunk);
     }
+    if (held) await this.#answerCheck(held);
     await inFlight;
+  }
+
+  #heldT = new Uint32Array(0);
+  #heldChoices = new Uint32Array(0);
+
+  /** Copies what a chunk's KOS15 answer needs, since the next extension reuses the buffers. */
+  #holdForCheck(chunk: ExtendedChunk): { t: Uint32Array; choiceRow: Uint32Array; columns: number } {
+    const words = chunk.columns * 4;
+    if (this.#heldT.length < words) this.#heldT = new Uint32Array(words);
+    if (this.#heldChoices.length < chunk.columns >>> 5) {
+      this.#heldChoices = new Uint32Array(chunk.columns >>> 5);
+    }
+    const t = this.#heldT.subarray(0, words);
+    t.set(chunk.t.subarray(0, words));
+    const choiceRow = this.#heldChoices.subarray(0, chunk.columns >>> 5);
+    choiceRow.set(chunk.choiceRow.subarray(0, chunk.columns >>> 5));
+    return { t, choiceRow, columns: chunk.columns };
   }
 
   /**
