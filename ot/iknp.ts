@@ -18,7 +18,10 @@
  *
  * With `maliciousReceiverCheck`, every chunk also runs the KOS15 consistency check of
  * ot/kos_check.ts (extra masked OTs, a sender challenge, the receiver's answer) and the sender
- * uses none of a chunk's outputs before its check has passed.
+ * uses none of a chunk's outputs before its check has passed. Frame order per chunk k with the
+ * check: random and global-delta OT send u_k, seed_k, then the answer to chunk k − 1 (lagged,
+ * so neither party waits a round trip); ring, Gilboa and chosen OT send u_k, seed_k, answer_k,
+ * then the sender's corrections or ciphertexts for chunk k.
  *
  * Revealed values: the u matrix (a one-time-pad of r under G(k_j^{1−s_j}), which the sender
  * cannot compute), the ring corrections τ and the chosen-OT ciphertexts, each masked by a pad
