@@ -39,6 +39,7 @@ const DOMAIN = new TextEncoder().encode("pp-kmeans/chou-orlandi-ot/v1");
 
 /** A peer sent an invalid base-OT message (bad length, bad encoding, identity point). */
 export class BaseOtError extends Error {
+  /** A base-OT protocol error; `message` names the offending peer value. */
   constructor(message: string) {
     super(message);
     this.name = "BaseOtError";
@@ -49,7 +50,25 @@ export class BaseOtError extends Error {
  * Decodes a ristretto255 point sent by the peer, rejecting non-canonical encodings and the
  * identity (which would make the shared point, hence the keys, predictable).
  */
-export function decodePeerPoint(bytes: Uint8Array, what: string): Point {
+export function decodePeerPoint(bytes: Uint8Array, what: string): RistrettoPoint {
+  return decodePoint(bytes, what);
+}
+
+/**
+ * The public view of a decoded ristretto255 element. The group arithmetic stays inside this
+ * module, on noble-curves' point class, so the public API does not expose that class.
+ */
+export interface RistrettoPoint {
+  /** The canonical 32-byte encoding (RFC 9496). */
+  toBytes(): Uint8Array;
+  /** Whether this is the identity element. */
+  is0(): boolean;
+  /** Group-element equality (RFC 9496), independent of the internal representative. */
+  equals(other: RistrettoPoint): boolean;
+}
+
+/** {@link decodePeerPoint} with noble's point type, for the group arithmetic below. */
+function decodePoint(bytes: Uint8Array, what: string): Point {
   if (bytes.length !== POINT_BYTES) {
     throw new BaseOtError(`base OT: ${what} has ${bytes.length} bytes, expected ${POINT_BYTES}`);
   }
@@ -136,7 +155,7 @@ export function baseOtReceive(
   count: number,
 ): BaseOtReceiverResult {
   if (choices.length * 8 < count) throw new RangeError("base OT: too few choice bits");
-  const pointA = decodePeerPoint(senderMessage, "sender point A");
+  const pointA = decodePoint(senderMessage, "sender point A");
   // A is used in 2·count multiplications: a precomputed window table pays for itself.
   pointA.precompute(4, false);
   const message = new Uint8Array(count * POINT_BYTES);
@@ -191,7 +210,7 @@ export function baseOtSenderFinish(
   const keys1 = new Uint8Array(count * BASE_OT_KEY_BYTES);
   for (let i = 0; i < count; i++) {
     const encodedB = receiverMessage.subarray(i * POINT_BYTES, (i + 1) * POINT_BYTES);
-    const pointB = decodePeerPoint(encodedB, `receiver point B_${i}`);
+    const pointB = decodePoint(encodedB, `receiver point B_${i}`);
     const shared = pointB.multiply(state.a);
     const slot = [i * BASE_OT_KEY_BYTES, (i + 1) * BASE_OT_KEY_BYTES] as const;
     deriveKey(sessionId, direction, i, state.message, encodedB, shared, keys0.subarray(...slot));

@@ -76,6 +76,8 @@ export class IknpReceiver implements OtExtensionReceiver {
   #checkHasher: ColumnHasher | null;
 
   /**
+   * The receiver side of IKNP over `channel`, keyed by the base OTs in which it was the sender.
+   *
    * @param channel the channel to the peer's {@link IknpSender}
    * @param prg this party's private PRG (draws random choice bits)
    * @param keys0 128 × 16 bytes: base-OT keys k_j^0

@@ -59,6 +59,8 @@ export class IknpSender implements OtExtensionSender {
   #prg: Prg | undefined;
 
   /**
+   * The sender side of IKNP over `channel`, keyed by the base OTs in which it was the receiver.
+   *
    * @param channel the channel to the peer's {@link IknpReceiver}
    * @param delta 16 bytes: the base-OT choice bits s (bit j = base OT j's choice)
    * @param keys 128 × 16 bytes: the base-OT keys k_j^{s_j}

@@ -77,7 +77,7 @@ const KAPPA = 128;
 export const STATISTICAL_SECURITY = 64;
 
 /** Extra OTs per checked chunk: κ + s (the matrix rounds the total up to 128 columns). */
-export const KOS_EXTRA_OTS = KAPPA + STATISTICAL_SECURITY;
+export const KOS_EXTRA_OTS: number = KAPPA + STATISTICAL_SECURITY;
 
 /** Bytes of the sender's challenge seed. */
 export const CHALLENGE_SEED_BYTES = 16;
@@ -87,6 +87,7 @@ export const CHECK_RESPONSE_BYTES = (KAPPA + 1) * 16;
 
 /** The sender's consistency check failed: the peer (IKNP receiver) deviated from the protocol. */
 export class OtCheckError extends ChannelError {
+  /** A failed KOS15 check or malformed check message; `message` says which. */
   constructor(message: string) {
     super(message);
     this.name = "OtCheckError";

@@ -27,6 +27,7 @@ export {
   type BaseOtSenderState,
   decodePeerPoint,
   POINT_BYTES,
+  type RistrettoPoint,
 } from "./base_ot.ts";
 export { fillTweaks, FixedKeyAes, TccrHash } from "./tccr_hash.ts";
 export {

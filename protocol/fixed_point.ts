@@ -23,6 +23,7 @@ export const DEFAULT_MAX_BITS = 62;
 
 /** Raised when a value cannot be encoded (not finite, or out of range). */
 export class FixedPointRangeError extends RangeError {
+  /** An encoding error; `message` names the value and the range it missed. */
   constructor(message: string) {
     super(message);
     this.name = "FixedPointRangeError";

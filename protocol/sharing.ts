@@ -33,6 +33,7 @@ export interface SharedFixed {
 
 /** Raised when shared values of different fixed-point scales are combined. */
 export class ScaleMismatchError extends Error {
+  /** A scale error; `message` names the operation and the two scales. */
   constructor(message: string) {
     super(message);
     this.name = "ScaleMismatchError";
