@@ -50,7 +50,7 @@ export {
   PROTOCOL_VERSION,
   SESSION_ID_BYTES,
 } from "./handshake.ts";
-export { coinToss } from "./coin_toss.ts";
+export { coinToss, confirmJointSeed, JointSeedMismatchError } from "./coin_toss.ts";
 export {
   connectSession,
   type ConnectSessionOptions,

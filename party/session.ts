@@ -26,7 +26,7 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
-import { coinToss } from "./coin_toss.ts";
+import { coinToss, JointSeedMismatchError } from "./coin_toss.ts";
 import { concat, handshake, type JsonValue, MAX_HELLO_BYTES } from "./handshake.ts";
 import { connectToPeer, type HostPort, isLoopback, listenForPeer } from "./net.ts";
 import { Prg, randomBytes, randomSeed, SEED_BYTES } from "./prg.ts";
@@ -213,7 +213,9 @@ export async function connectSession(
     return session;
   } catch (error) {
     channel.close();
-    if (error instanceof ChannelError && options.tls) {
+    if (
+      error instanceof ChannelError && !(error instanceof JointSeedMismatchError) && options.tls
+    ) {
       throw new ChannelError(
         `${error.message} during the handshake (with TLS this usually means the peer refused ` +
           `our certificate)`,

@@ -209,3 +209,81 @@ Deno.test("bad command-line options: exit 2 with one line, no stack trace", asyn
     assert.match(party.lines[0], pattern);
   }
 });
+
+/**
+ * A man in the middle on plain TCP: forwards A -> B unchanged and flips one bit in the payload
+ * of B's frame number `frameIndex` (after the 8-byte stream preamble) on its way to A.
+ */
+function tamperingProxy(listenPort: number, targetPort: number, frameIndex: number): () => void {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: listenPort });
+  const conns: Deno.Conn[] = [];
+  (async () => {
+    const fromB = await listener.accept();
+    const toA = await Deno.connect({ hostname: "127.0.0.1", port: targetPort });
+    conns.push(fromB, toA);
+    const pipe = async (from: Deno.Conn, to: Deno.Conn, tamper: boolean) => {
+      let seen = new Uint8Array(0); // bytes of B's stream parsed so far (only while tampering)
+      let frameStart = 8; // offset of the next frame header in B's stream
+      let frame = 0;
+      try {
+        for await (const chunk of from.readable) {
+          if (tamper) {
+            const offsetOfChunk = seen.length;
+            seen = new Uint8Array([...seen, ...chunk]);
+            while (seen.length >= frameStart + 4) {
+              const length = new DataView(seen.buffer).getUint32(frameStart, true);
+              if (frame === frameIndex && length > 0 && seen.length > frameStart + 4) {
+                chunk[frameStart + 4 - offsetOfChunk] ^= 1;
+                tamper = false;
+                break;
+              }
+              if (seen.length < frameStart + 4 + length) break;
+              frameStart += 4 + length;
+              frame++;
+            }
+          }
+          await to.write(chunk);
+        }
+      } catch {
+        // either side closed: the test looks at the parties' exits
+      }
+      try {
+        to.close();
+      } catch {
+        // already closed
+      }
+    };
+    await Promise.all([pipe(fromB, toA, true), pipe(toA, fromB, false)]);
+  })();
+  return () => {
+    listener.close();
+    for (const conn of conns) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+    }
+  };
+}
+
+Deno.test("a MITM flipping a bit of B's coin-toss share: both parties stop, neither exits 0", async () => {
+  const portA = freePort();
+  const portProxy = freePort();
+  const stopProxy = tamperingProxy(portProxy, portA, 1); // B's frames: 0 hello, 1 share
+  const job = ["--job", "secure-sum", "--data", MALL, "--columns", "Age"];
+  const parties = [
+    start("cli/party.ts", ["--role", "0", "--listen", `127.0.0.1:${portA}`, ...job]),
+    start("cli/party.ts", ["--role", "1", "--connect", `127.0.0.1:${portProxy}`, ...job]),
+  ];
+  const codes = await Promise.all(parties.map((party) => party.done));
+  stopProxy();
+  for (const [role, party] of parties.entries()) {
+    assert.equal(codes[role], 1, party.lines.join("\n"));
+    const errors = errorLines(party.lines);
+    assert.deepEqual(errors, [
+      "error: joint seed mismatch: the connection was tampered with or the peer is not running " +
+      "this protocol",
+    ], party.lines.join("\n"));
+  }
+});

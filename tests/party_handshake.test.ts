@@ -9,7 +9,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "../party/channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import { handshake, HandshakeError, type JsonValue } from "../party/handshake.ts";
-import { coinToss } from "../party/coin_toss.ts";
+import { coinToss, confirmJointSeed, JointSeedMismatchError } from "../party/coin_toss.ts";
 import { establishSession } from "../party/session.ts";
 
 const PARAMS: Record<string, JsonValue> = {
@@ -215,4 +215,65 @@ Deno.test("session: seeds are fresh by default and reproducible with a test seed
   assert.deepEqual(d0.privateSeed, e0.privateSeed);
   assert.deepEqual(d1.privateSeed, e1.privateSeed);
   assert.notDeepEqual(d0.privateSeed, d1.privateSeed);
+});
+
+/**
+ * Wraps `inner` so that the `index`-th frame it sends (0-based) has one bit flipped, as a
+ * network attacker without TLS could do.
+ */
+function flipBitOfFrame(inner: Channel, index: number): Channel {
+  let sent = 0;
+  return {
+    stats: inner.stats,
+    send(frame) {
+      if (sent++ === index) {
+        frame = frame.slice();
+        frame[0] ^= 1;
+      }
+      inner.send(frame);
+    },
+    flush: () => inner.flush(),
+    recv: () => inner.recv(),
+    close: () => inner.close(),
+  };
+}
+
+Deno.test("session: a bit flipped in B's coin-toss share stops BOTH parties with a seed mismatch", async () => {
+  const [a, b] = memoryChannelPair();
+  // B's frames: 0 = hello, 1 = coin-toss share s1 (A then derives a seed B does not have).
+  const [ea, eb] = await bothRejections([
+    establishSession(a, { role: 0, params: PARAMS }),
+    establishSession(flipBitOfFrame(b, 1), { role: 1, params: PARAMS }),
+  ]);
+  for (const error of [ea, eb]) {
+    assert.ok(error instanceof JointSeedMismatchError, String(error));
+    assert.equal(
+      error.message,
+      "joint seed mismatch: the connection was tampered with or the peer is not running this " +
+        "protocol",
+    );
+  }
+});
+
+Deno.test("coin toss: a party's own confirmation reflected back to it is rejected", async () => {
+  const [reflector, honest] = memoryChannelPair();
+  const sid = new Uint8Array(16).fill(3);
+  const seed = new Uint8Array(16).fill(4);
+  const outcome = confirmJointSeed(honest, 0, sid, seed);
+  reflector.send(await reflector.recv()); // echo P0's own confirmation
+  await assert.rejects(outcome, JointSeedMismatchError);
+});
+
+Deno.test("coin toss: the confirmation is H(confirm, sid, role, seed) for the agreed seed", async () => {
+  const [a, b] = memoryChannelPair();
+  const sid = new Uint8Array(16).fill(5);
+  const seed = new Uint8Array(16).fill(6);
+  const sentByA = (async () => {
+    await confirmJointSeed(a, 0, sid, seed);
+  })();
+  const frame = await b.recv();
+  const label = new TextEncoder().encode("pp-kmeans confirm v1");
+  assert.deepEqual(frame, sha256(new Uint8Array([...label, ...sid, 0, ...seed])));
+  b.send(sha256(new Uint8Array([...label, ...sid, 1, ...seed])));
+  await sentByA; // accepted: the peer's value matches the seed
 });
