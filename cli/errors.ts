@@ -74,3 +74,46 @@ export async function runMain(main: () => Promise<number | void> | number | void
   }
   if (exitCode !== 0) Deno.exit(exitCode);
 }
+
+/**
+ * Checks up front, before any work, that `path` can be written: when `extension` is given the
+ * name must end in it (case-insensitive), the path must not be a directory, and its parent
+ * must be an existing, writable directory (probed by creating and removing a temporary file
+ * there). Throws a one-line {@link UserError} (exit 2) naming `flag` otherwise, so a bad
+ * `--json`/`--plot` path never costs a whole run.
+ */
+export function checkOutputPath(
+  path: string,
+  flag: string,
+  options: { extension?: string } = {},
+): void {
+  const { extension } = options;
+  if (path === "") throw new UserError(`${flag} needs a file path`);
+  if (extension !== undefined && !path.toLowerCase().endsWith(extension.toLowerCase())) {
+    throw new UserError(`${flag} ${path}: the file name must end in ${extension}`);
+  }
+  const slash = path.lastIndexOf("/");
+  const dir = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+  try {
+    if (Deno.statSync(path).isDirectory) throw new UserError(`${flag} ${path} is a directory`);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new UserError(`${flag} ${path}: ${oneLine(String((error as Error).message))}`);
+    }
+  }
+  let isDirectory = false;
+  try {
+    isDirectory = Deno.statSync(dir).isDirectory;
+  } catch {
+    // Missing or unreadable: reported below as not an existing directory.
+  }
+  if (!isDirectory) throw new UserError(`${flag} ${path}: directory ${dir} does not exist`);
+  try {
+    const probe = Deno.makeTempFileSync({ dir, prefix: ".ppkm-write-check-" });
+    Deno.removeSync(probe);
+  } catch (error) {
+    const reason = oneLine((error as Error).message ?? String(error)).split(":")[0];
+    throw new UserError(`${flag} ${path}: directory ${dir} is not writable (${reason})`);
+  }
+}

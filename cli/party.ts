@@ -1,12 +1,14 @@
 /**
  * Runs ONE party of a two-party job (one process per party, possibly on two machines):
  *
- *     deno task party --role 0 --listen 0.0.0.0:7000 --data mine.csv --columns Age,Income \
+ *     deno task party --role 0 --listen 0.0.0.0:7000 --data mine.csv --features Age,Income \
  *       --tls-cert a.pem --tls-key a.key --tls-ca ca.pem
- *     deno task party --role 1 --connect host-a:7000 --data theirs.csv --columns Age,Income \
+ *     deno task party --role 1 --connect host-a:7000 --data theirs.csv --features Age,Income \
  *       --tls-cert b.pem --tls-key b.key --tls-ca ca.pem
  *
- * `--job kmeans` runs secure k-means (kmeans/job.ts, issue 7; its --json is the k-means result).
+ * The default job, kmeans, runs secure k-means (kmeans/job.ts, issue 7; its --json is the
+ * k-means result, its --plot an SVG of this party's rows by label or the elbow curve).
+ * `--json` and `--plot` paths are checked before connecting, so a bad path never costs a run.
  * Common options are parsed here; the job (`--job`, default kmeans) adds its own (see
  * `party/jobs.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
  * JSON to PATH. Every failure ends with one `error: ...` line on stderr and a non-zero exit
@@ -21,7 +23,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runMain, UserError } from "./errors.ts";
+import { checkOutputPath, runMain, UserError } from "./errors.ts";
 import { JOBS as BASE_JOBS } from "../party/jobs.ts";
 import { kmeansJob } from "../kmeans/job.ts";
 import type { JobOption, PartyJob } from "../party/job.ts";
@@ -161,6 +163,8 @@ async function main(): Promise<number> {
     }
     maxFrameBytes = mib * 2 ** 20;
   }
+  const jsonPath = str("json");
+  if (jsonPath !== undefined) checkOutputPath(jsonPath, "--json");
   const jobValues: Record<string, string | boolean | undefined> = {};
   for (const name of Object.keys(job.options)) jobValues[name] = values[name];
   const tls = tlsGiven.length === 3
@@ -187,12 +191,11 @@ async function main(): Promise<number> {
   });
   // k-means writes its result object (issue 7's format, stats included); others the report.
   const json = JSON.stringify(job === kmeansJob ? report.result : report, null, 2);
-  const path = str("json");
-  if (path) {
+  if (jsonPath !== undefined) {
     try {
-      await Deno.writeTextFile(path, json + "\n");
+      await Deno.writeTextFile(jsonPath, json + "\n");
     } catch (error) {
-      throw new UserError(`cannot write --json ${path}: ${(error as Error).message}`);
+      throw new UserError(`cannot write --json ${jsonPath}: ${(error as Error).message}`);
     }
   }
   if (job === kmeansJob) logKmeansSummary(report.result, log);

@@ -1,30 +1,43 @@
 /**
- * The secure k-means job of the party runtime (issue 7): options, data loading, the public
- * parameters both parties must agree on, and the run (OT setup, optional vertical join, secure
- * Lloyd iterations or the secure elbow sweep, JSON result).
+ * The secure k-means job of the party runtime (issue 7): the prepare step (options, data
+ * loading, the public parameters both parties must agree on, the revealed list printed before
+ * connecting) and the run (OT setup, optional vertical join, secure Lloyd iterations or the
+ * secure elbow sweep, JSON result, optional `--plot`).
  *
- * Public facts exchanged in the handshake: this party's row count and feature count and its
- * feature names. Everything else about the data stays private (see kmeans/secure_lloyd.ts
- * for the values opened during the run; the list is in the result's `revealed`).
+ * Public facts exchanged in the handshake: this party's row count, feature count and feature
+ * names; horizontal runs also compare the feature names as a parameter (job_params.ts).
+ * Everything else about the data stays private (see kmeans/secure_lloyd.ts for the values
+ * opened during the run; the list is in the result's `revealed`).
  *
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
+import { checkOutputPath, UserError } from "../cli/errors.ts";
 import { loadCsv } from "../data/csv.ts";
 import type { JsonValue } from "../party/handshake.ts";
 import type { JobContext, PartyJob, PreparedJob } from "../party/job.ts";
-import { ChannelError, inPhase, type PhaseStats } from "../party/channel.ts";
+import { ChannelError, inPhase } from "../party/channel.ts";
 import { Prg } from "../party/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { encodeFixedPoint } from "./fixed_reference.ts";
 import { chooseInitialRows, kmeansPlusPlusDraws, parseInit } from "./init.ts";
 import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "./secure_init.ts";
-import { checkValueBound, jointLayout, type Partition, secureBounds } from "./secure_layout.ts";
+import { checkValueBound, type JointLayout, jointLayout, secureBounds } from "./secure_layout.ts";
 import { secureKmeans } from "./secure_lloyd.ts";
-import { elbowRevealedValues, revealedValues, type RevealMode } from "./secure_options.ts";
-import type { DistanceForm } from "./secure_assign.ts";
+import {
+  checkJobSize,
+  handshakeParams,
+  jobRevealedValues,
+  KMEANS_JOB_OPTIONS,
+  type KmeansJobParams,
+  MAX_JOB_CELLS,
+  ownFeatures,
+  parseKmeansParams,
+} from "./job_params.ts";
+import { runElbow } from "./job_elbow.ts";
+import { writePartyPlot } from "./job_plot.ts";
+import { jobStats, logPhases } from "./job_stats.ts";
 import {
   checkUniqueIds,
   joinedInitRows,
@@ -34,170 +47,15 @@ import {
   type VerticalJoin,
 } from "./vertical.ts";
 
-/** Default public bound on |x|: 2^12 = 4096 data units. */
-export const DEFAULT_VALUE_BITS = 12;
-
-/**
- * Memory budget of one job: n·k·(d+1) ≤ 2^24 cells (joint rows × largest k × (features + 1)).
- * The secure Lloyd keeps a few n·k·(d+1)-sized arrays of 64-bit words plus OT buffers, so this
- * bounds a party's working memory to a few GiB. n comes partly from the peer's announced row
- * count, so the check runs before anything is sized by it.
- */
-export const MAX_JOB_CELLS = 2 ** 24;
-
-/** Throws a one-line {@link UserError} if n·k·(d+1) exceeds {@link MAX_JOB_CELLS}. */
-export function checkJobSize(n: number, k: number, d: number): void {
-  const cells = n * k * (d + 1);
-  if (!(cells <= MAX_JOB_CELLS)) {
-    throw new UserError(
-      `job too large: n·k·(d+1) = ${n}·${k}·${d + 1} = ${cells} exceeds the memory budget of ` +
-        `${MAX_JOB_CELLS} cells (use fewer rows, clusters or features)`,
-    );
-  }
-}
-
-/** Parsed, validated public parameters of a k-means job (identical on both sides). */
-export interface KmeansJobParams {
-  /** Partition. */
-  partition: Partition;
-  /** Clusters: one k, or a sweep range for the elbow. */
-  kValues: number[];
-  /** Maximum updates. */
-  maxIter: number;
-  /** Tolerance in data units. */
-  tol: number;
-  /** Init text (`rows:...`, `random`, `kmeans++`). */
-  init: string;
-  /**
-   * Public seed of `--init random` / `kmeans++` (`--init-seed`), or null to draw it from the
-   * joint coin toss. Only chooses the initial rows (kmeans++: the first row and the D² draws);
-   * it never feeds any party's private randomness.
-   */
-  initSeed: number | null;
-  /** Reveal mode. */
-  reveal: RevealMode;
-  /** Distance expression. */
-  distance: DistanceForm;
-  /** Open the final inertia. */
-  revealInertia: boolean;
-  /** Open the final sizes. */
-  revealFinalSizes: boolean;
-  /** Fractional bits. */
-  fractionalBits: number;
-  /** Public value bound exponent. */
-  valueBits: number;
-}
-
-function integer(text: unknown, name: string, min: number, max: number): number {
-  const value = Number(text);
-  if (typeof text !== "string" || !Number.isInteger(value) || value < min || value > max) {
-    throw new UserError(`--${name} must be an integer in [${min}, ${max}], got ${text}`);
-  }
-  return value;
-}
-
-/** Parses `K` or `A..B` into the list of k values. */
-export function parseKValues(text: string): number[] {
-  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(text);
-  if (range) {
-    const from = Number(range[1]);
-    const to = Number(range[2]);
-    if (from < 1 || to < from || to > 64) {
-      throw new UserError(`--k range ${text} must be A..B with 1 <= A <= B <= 64`);
-    }
-    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-  }
-  return [integer(text.trim(), "k", 1, 64)];
-}
-
-/** Validates the job's option values into {@link KmeansJobParams}. */
-export function parseKmeansParams(
-  values: Record<string, string | boolean | undefined>,
-): KmeansJobParams {
-  const partition = values.partition ?? "horizontal";
-  if (partition !== "horizontal" && partition !== "vertical") {
-    throw new UserError(`--partition must be horizontal or vertical, got ${partition}`);
-  }
-  const reveal = values.reveal ?? "centroids";
-  if (reveal !== "sizes" && reveal !== "centroids") {
-    throw new UserError(`--reveal must be sizes or centroids, got ${reveal}`);
-  }
-  const distance = values.distance ?? "dot";
-  if (distance !== "dot" && distance !== "square") {
-    throw new UserError(`--distance must be dot or square, got ${distance}`);
-  }
-  const tol = Number(values.tol ?? "1e-4");
-  if (!(Number.isFinite(tol) && tol >= 0)) throw new UserError(`--tol must be a number >= 0`);
-  const init = String(values.init ?? "random");
-  parseInit(init);
-  const seedText = values["init-seed"];
-  const initSeed = seedText === undefined ? null : integer(seedText, "init-seed", 0, 2 ** 31 - 1);
-  return {
-    partition,
-    kValues: parseKValues(String(values.k ?? "5")),
-    maxIter: integer(String(values["max-iter"] ?? "10"), "max-iter", 1, 10_000),
-    tol,
-    init,
-    initSeed,
-    reveal,
-    distance,
-    revealInertia: values["reveal-inertia"] === true,
-    revealFinalSizes: values["reveal-final-sizes"] === true,
-    fractionalBits: integer(String(values["frac-bits"] ?? "16"), "frac-bits", 0, 30),
-    valueBits: integer(
-      String(values["value-bits"] ?? String(DEFAULT_VALUE_BITS)),
-      "value-bits",
-      1,
-      40,
-    ),
-  };
-}
-
-function splitList(text: string): string[] {
-  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-}
-
-/** The job-specific command-line options (also accepted by `deno task launch`). */
-export const KMEANS_JOB_OPTIONS: PartyJob["options"] = {
-  features: { type: "string", help: "feature columns of this party (names or 0-based indices)" },
-  "features-a": { type: "string", help: "vertical: party A's feature columns" },
-  "features-b": { type: "string", help: "vertical: party B's feature columns" },
-  id: { type: "string", help: "ID column to join on (vertical partition)" },
-  partition: { type: "string", default: "horizontal", help: "horizontal | vertical" },
-  k: { type: "string", default: "5", help: "clusters, or A..B for the secure elbow sweep" },
-  "max-iter": { type: "string", default: "10", help: "maximum Lloyd updates (default 10)" },
-  tol: { type: "string", default: "1e-4", help: "stop when no centroid moved more (data units)" },
-  init: {
-    type: "string",
-    default: "random",
-    help: "rows:i,j,... (joint row indices) | random | kmeans++ (secure D² sampling)",
-  },
-  "init-seed": {
-    type: "string",
-    help: "public seed of --init random|kmeans++ (a job parameter; default: from the coin toss)",
-  },
-  reveal: { type: "string", default: "centroids", help: "centroids (sizes secret) | sizes" },
-  distance: { type: "string", default: "dot", help: "dot (||c||^2 - 2<x,c>) | square" },
-  "reveal-inertia": { type: "boolean", help: "also open the final inertia" },
-  "reveal-final-sizes": { type: "boolean", help: "also open the final cluster sizes" },
-  "frac-bits": { type: "string", default: "16", help: "fixed-point fractional bits" },
-  "value-bits": {
-    type: "string",
-    default: String(DEFAULT_VALUE_BITS),
-    help: "public bound |x| < 2^B on every data value (default 12)",
-  },
-};
-
-function features(values: Record<string, string | boolean | undefined>, role: 0 | 1): string[] {
-  const own = role === 0 ? values["features-a"] : values["features-b"];
-  const text = typeof own === "string" ? own : values.features;
-  if (typeof text !== "string" || splitList(text).length === 0) {
-    throw new UserError(
-      `kmeans needs --features (or --features-${role === 0 ? "a" : "b"}) NAME,NAME,...`,
-    );
-  }
-  return splitList(text);
-}
+export {
+  checkJobSize,
+  DEFAULT_VALUE_BITS,
+  KMEANS_JOB_OPTIONS,
+  MAX_JOB_CELLS,
+  parseKmeansParams,
+  parseKValues,
+} from "./job_params.ts";
+export type { KmeansJobParams } from "./job_params.ts";
 
 function peerNumber(facts: Record<string, JsonValue>, name: string, max: number): number {
   const value = facts[name];
@@ -205,6 +63,13 @@ function peerNumber(facts: Record<string, JsonValue>, name: string, max: number)
     throw new UserError(`peer announced an invalid ${name}: ${JSON.stringify(value)}`);
   }
   return value;
+}
+
+function asNames(value: JsonValue | undefined): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    throw new UserError("peer announced invalid feature names");
+  }
+  return value as string[];
 }
 
 /** The secure k-means job. */
@@ -215,33 +80,47 @@ export const kmeansJob: PartyJob = {
   async prepare({ role, dataPath, values, log }): Promise<PreparedJob> {
     const params = parseKmeansParams(values);
     if (!dataPath) throw new UserError("kmeans needs --data FILE");
-    const names = features(values, role);
+    const names = ownFeatures(values, role);
     const id = typeof values.id === "string" ? values.id : undefined;
     if (params.partition === "vertical" && id === undefined) {
       throw new UserError("the vertical partition needs --id COLUMN");
     }
+    const plotPath = typeof values.plot === "string" ? values.plot : undefined;
+    if (plotPath !== undefined) checkOutputPath(plotPath, "--plot", { extension: ".svg" });
     const data = await loadCsv(dataPath, { features: names, id });
     if (data.ids) checkUniqueIds(data.ids, dataPath);
-    secureBounds(params.fractionalBits, params.valueBits, data.d); // early check of the ring
-    const encoded = encodeFixedPoint(data.rows, params.fractionalBits);
     const bounds = secureBounds(params.fractionalBits, params.valueBits, data.d);
+    const encoded = encodeFixedPoint(data.rows, params.fractionalBits);
     checkValueBound(encoded, bounds, dataPath);
     log(`loaded ${data.n} rows x ${data.d} features from ${dataPath}`);
-    const publicParams: Record<string, JsonValue> = {
-      ...(params as unknown as Record<string, JsonValue>),
-      kValues: params.kValues,
-    };
+    // Printed before connecting: the handshake and the vertical join already reveal some.
+    log(`revealed by this run: ${jobRevealedValues(params).join("; ")}`);
     return {
-      params: publicParams,
+      params: handshakeParams(params, data.featureNames),
       facts: { rows: data.n, cols: data.d, featureNames: data.featureNames },
-      run: (ctx) =>
-        runKmeansJob(ctx, params, {
+      run: async (ctx) => {
+        const result = await runKmeansJob(ctx, params, {
           own: new BigUint64Array(encoded.buffer, encoded.byteOffset, encoded.length),
           rows: data.n,
           cols: data.d,
           ids: data.ids,
           featureNames: data.featureNames,
-        }),
+        });
+        if (plotPath !== undefined) {
+          const peerCols = peerNumber(ctx.peerFacts, "cols", 4096);
+          await writePartyPlot({
+            path: plotPath,
+            rows: data.rows,
+            n: data.n,
+            d: data.d,
+            featureNames: data.featureNames,
+            partition: params.partition,
+            firstFeature: params.partition === "vertical" && role === 1 ? peerCols : 0,
+          }, result);
+          log(`wrote ${plotPath}`);
+        }
+        return result;
+      },
     };
   },
 };
@@ -336,7 +215,7 @@ async function runKmeansProtocol(
     : input.featureNames;
   const initSeed = params.initSeed ?? ctx.jointPrg.uniformInt(2 ** 31);
   let init = parseInit(params.init);
-  const revealed = revealedValues(params, layout);
+  const revealed = jobRevealedValues(params);
   if (join && init.kind === "rows") {
     // Row indices count in party A's file order: validate them as given (both sides, alike),
     // then A tells B their joined positions (revealed: see VERTICAL_JOIN_REVEALS).
@@ -357,13 +236,13 @@ async function runKmeansProtocol(
     ? await kmeansPlusPlusShares(ctx, job, params, layout, own, initSeed)
     : null;
   if (params.kValues.length > 1) {
-    return await runElbow(ctx, job, params, layout, own, init, initSeed, started, plusPlus);
+    const sweep = await runElbow(ctx, job, params, layout, own, init, initSeed, started, plusPlus);
+    return { elbow: sweep.elbow, revealed, stats: sweep.stats };
   }
   const k = params.kValues[0];
   const initialRows = plusPlus
     ? []
     : chooseInitialRows(new Float64Array(0), layout.n, layout.d, k, init, initSeed);
-  job.log(`revealed by this run: ${revealed.join("; ")}`);
   const result = await secureKmeans(ctx, layout, own, {
     k,
     maxIter: params.maxIter,
@@ -398,7 +277,7 @@ async function runKmeansProtocol(
     featureNames,
     initialRows: join ? initialRows.map((p) => join.order[p]) : initialRows,
     initSeed,
-    revealed: result.revealed,
+    revealed,
   };
   if (plusPlus) {
     out.initSeconds = plusPlus.seconds;
@@ -408,7 +287,12 @@ async function runKmeansProtocol(
   }
   if (result.sizes) out.sizes = result.sizes;
   if (result.inertia !== undefined) out.inertia = result.inertia;
-  out.stats = stats(channel.stats.snapshot(), started, result.offlineSeconds, result.onlineSeconds);
+  out.stats = jobStats(
+    channel.stats.snapshot(),
+    started,
+    result.offlineSeconds,
+    result.onlineSeconds,
+  );
   const s = out.stats as Record<string, number>;
   job.log(
     `offline ${s.offlineSeconds.toFixed(3)} s, online ${s.onlineSeconds.toFixed(3)} s; ` +
@@ -416,99 +300,6 @@ async function runKmeansProtocol(
   );
   logPhases(job, channel.stats.snapshot().byPhase);
   return out;
-}
-
-/** One line per traffic phase (setup, base-ot, join, offline, online). */
-function logPhases(job: JobContext, byPhase: Record<string, PhaseStats>): void {
-  for (const [phase, p] of Object.entries(byPhase)) {
-    if (p.bytesSent + p.bytesReceived === 0) continue;
-    job.log(
-      `  phase ${phase}: sent ${p.bytesSent} bytes, received ${p.bytesReceived}, ${p.rounds} rounds`,
-    );
-  }
-}
-
-function asNames(value: JsonValue | undefined): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw new UserError("peer announced invalid feature names");
-  }
-  return value as string[];
-}
-
-/** The `stats` object of the JSON result. */
-function stats(
-  snapshot: ReturnType<import("../party/channel.ts").ChannelStats["snapshot"]>,
-  started: number,
-  offlineSeconds: number,
-  onlineSeconds: number,
-): Record<string, JsonValue> {
-  return {
-    seconds: (performance.now() - started) / 1000,
-    offlineSeconds,
-    onlineSeconds,
-    bytesSent: snapshot.total.bytesSent,
-    bytesReceived: snapshot.total.bytesReceived,
-    rounds: snapshot.total.rounds,
-    byPhase: snapshot.byPhase as unknown as JsonValue,
-  };
-}
-
-/** The secure elbow sweep: one run per k, only the inertia of each opened. */
-async function runElbow(
-  ctx: MpcContext,
-  job: JobContext,
-  params: KmeansJobParams,
-  layout: ReturnType<typeof jointLayout>,
-  own: BigUint64Array,
-  init: ReturnType<typeof parseInit>,
-  initSeed: number,
-  started: number,
-  plusPlus: { centroids: BigUint64Array } | null,
-): Promise<JsonValue> {
-  const sweep: { k: number; inertia: number; nIter: number }[] = [];
-  let offline = 0;
-  let online = 0;
-  // Every k's initial rows validated exactly as the single-k path does (range, repeats,
-  // k <= n), before any of the sweep runs: the first k rows of --init rows: for each k.
-  const initialRows = params.kValues.map((k) =>
-    plusPlus ? [] : chooseInitialRows(
-      new Float64Array(0),
-      layout.n,
-      layout.d,
-      k,
-      init.kind === "rows" ? { kind: "rows", rows: init.rows.slice(0, k) } : init,
-      initSeed,
-    )
-  );
-  job.log(`revealed by this sweep: the final inertia for each k, the convergence bits`);
-  for (const [index, k] of params.kValues.entries()) {
-    const rows = initialRows[index];
-    const result = await secureKmeans(ctx, layout, own, {
-      k,
-      maxIter: params.maxIter,
-      tol: params.tol,
-      initialRows: rows,
-      // k-means++ centres come in order, so the first k of the largest-k run are k's own.
-      initialCentroids: plusPlus?.centroids.slice(0, k * layout.d),
-      init: params.init,
-      reveal: params.reveal,
-      distance: params.distance,
-      revealInertia: true,
-      revealFinalSizes: false,
-      fractionalBits: params.fractionalBits,
-      valueBits: params.valueBits,
-      inertiaOnly: true,
-    });
-    offline += result.offlineSeconds;
-    online += result.onlineSeconds;
-    sweep.push({ k, inertia: result.inertia!, nIter: result.nIter });
-    job.log(`k = ${k}: inertia ${result.inertia!.toFixed(4)} after ${result.nIter} updates`);
-  }
-  return {
-    elbow: sweep,
-    revealed: elbowRevealedValues(params, layout),
-    stats: stats(ctx.channel.stats.snapshot(), started, offline, online),
-  };
 }
 
 /**
@@ -520,7 +311,7 @@ async function kmeansPlusPlusShares(
   ctx: MpcContext,
   job: JobContext,
   params: KmeansJobParams,
-  layout: ReturnType<typeof jointLayout>,
+  layout: JointLayout,
   own: BigUint64Array,
   initSeed: number,
 ): Promise<{ centroids: BigUint64Array; seconds: number }> {

@@ -29,12 +29,23 @@ import { psiTags, tagKey } from "./psi.ts";
 /** Largest number of rows accepted from a peer (bounds memory before validation). */
 export const MAX_JOIN_ROWS = 1 << 24;
 
-/** What the vertical join reveals, for the `revealed` lists. */
+/**
+ * What {@link joinedInitRows} reveals: only runs with `--init rows:` make that exchange, so the
+ * job's revealed list (kmeans/job_params.ts) keeps this entry for them alone.
+ */
+export const VERTICAL_INIT_ROWS_REVEAL =
+  "vertical join with --init rows: the joined positions of those k rows of party A (party B)";
+
+/**
+ * What the vertical join reveals, for the `revealed` lists. The init-rows entry applies to
+ * `--init rows:` only (see {@link VERTICAL_INIT_ROWS_REVEAL}); the order is relied on by
+ * secure_options.ts (the elbow lists the first three).
+ */
 export const VERTICAL_JOIN_REVEALS: readonly string[] = [
   "feature count of each party and the joined row count (both)",
   "vertical join: only if the ID sets differ, how many IDs each side lacks; the run then stops " +
   "(both)",
-  "vertical join with --init rows: the joined positions of those k rows of party A (party B)",
+  VERTICAL_INIT_ROWS_REVEAL,
   "final labels of all joined rows, each party in its own file order (both)",
 ];
 
@@ -59,7 +70,9 @@ export function checkUniqueIds(ids: readonly string[], source: string): void {
 
 /**
  * Joins the two parties' rows on their ID columns by DH-PSI (two rounds). `peerRows` is the
- * peer's row count from the handshake; `prg` must be this party's private PRG.
+ * peer's row count from the handshake; `prg` must be this party's private PRG. Resolves to a
+ * {@link VerticalJoin}: the joined row count `n` and `order[p]`, this party's own file row at
+ * joined position p (spelled out so the public API names no module-private type).
  */
 export async function joinVertical(
   channel: Channel,
@@ -67,7 +80,7 @@ export async function joinVertical(
   ids: readonly string[],
   peerRows: number,
   prg: Prg,
-): Promise<VerticalJoin> {
+): Promise<{ n: number; order: Int32Array }> {
   if (peerRows > MAX_JOIN_ROWS) {
     throw new ChannelError(`peer announced ${peerRows} rows, more than ${MAX_JOIN_ROWS}`);
   }

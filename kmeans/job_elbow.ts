@@ -1,0 +1,69 @@
+/**
+ * The secure elbow sweep of the k-means job (issue 7, item 7): one secure Lloyd run per k of
+ * `--k A..B`, opening only each run's final inertia (and the per-iteration convergence bits).
+ *
+ * Every k's initial rows are validated before the first run, exactly as the single-k path
+ * validates its own, so a bad `--init rows:` list fails before any secure work. With
+ * k-means++ the first k centres of the largest-k initialisation are k's own centres (they are
+ * drawn in order), so one secure initialisation serves the whole sweep.
+ *
+ * @module
+ */
+
+import type { JsonValue } from "../party/handshake.ts";
+import type { JobContext } from "../party/job.ts";
+import type { MpcContext } from "../protocol/context.ts";
+import { chooseInitialRows, type InitMethod } from "./init.ts";
+import type { KmeansJobParams } from "./job_params.ts";
+import { jobStats } from "./job_stats.ts";
+import type { JointLayout } from "./secure_layout.ts";
+import { secureKmeans } from "./secure_lloyd.ts";
+
+/** Runs the sweep; resolves to `{elbow: [{k, inertia, nIter}], stats}` (caller adds revealed). */
+export async function runElbow(
+  ctx: MpcContext,
+  job: JobContext,
+  params: KmeansJobParams,
+  layout: JointLayout,
+  own: BigUint64Array,
+  init: InitMethod,
+  initSeed: number,
+  started: number,
+  plusPlus: { centroids: BigUint64Array } | null,
+): Promise<Record<string, JsonValue>> {
+  const sweep: { k: number; inertia: number; nIter: number }[] = [];
+  let offline = 0;
+  let online = 0;
+  const initialRows = params.kValues.map((k) =>
+    plusPlus ? [] : chooseInitialRows(
+      new Float64Array(0),
+      layout.n,
+      layout.d,
+      k,
+      init.kind === "rows" ? { kind: "rows", rows: init.rows.slice(0, k) } : init,
+      initSeed,
+    )
+  );
+  for (const [index, k] of params.kValues.entries()) {
+    const result = await secureKmeans(ctx, layout, own, {
+      k,
+      maxIter: params.maxIter,
+      tol: params.tol,
+      initialRows: initialRows[index],
+      initialCentroids: plusPlus?.centroids.slice(0, k * layout.d),
+      init: params.init,
+      reveal: params.reveal,
+      distance: params.distance,
+      revealInertia: true,
+      revealFinalSizes: false,
+      fractionalBits: params.fractionalBits,
+      valueBits: params.valueBits,
+      inertiaOnly: true,
+    });
+    offline += result.offlineSeconds;
+    online += result.onlineSeconds;
+    sweep.push({ k, inertia: result.inertia!, nIter: result.nIter });
+    job.log(`k = ${k}: inertia ${result.inertia!.toFixed(4)} after ${result.nIter} updates`);
+  }
+  return { elbow: sweep, stats: jobStats(ctx.channel.stats.snapshot(), started, offline, online) };
+}

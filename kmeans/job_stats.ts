@@ -1,0 +1,40 @@
+/**
+ * Traffic and timing report of the secure k-means job (issue 7, "progress and report"): the
+ * `stats` object of the party's JSON result and one log line per traffic phase.
+ *
+ * Only public accounting (bytes, rounds, seconds) is reported; never shares or data.
+ *
+ * @module
+ */
+
+import type { ChannelStats, PhaseStats } from "../party/channel.ts";
+import type { JsonValue } from "../party/handshake.ts";
+import type { JobContext } from "../party/job.ts";
+
+/** The `stats` object of the JSON result. */
+export function jobStats(
+  snapshot: ReturnType<ChannelStats["snapshot"]>,
+  started: number,
+  offlineSeconds: number,
+  onlineSeconds: number,
+): Record<string, JsonValue> {
+  return {
+    seconds: (performance.now() - started) / 1000,
+    offlineSeconds,
+    onlineSeconds,
+    bytesSent: snapshot.total.bytesSent,
+    bytesReceived: snapshot.total.bytesReceived,
+    rounds: snapshot.total.rounds,
+    byPhase: snapshot.byPhase as unknown as JsonValue,
+  };
+}
+
+/** One line per traffic phase that carried bytes (setup, base-ot, join, offline, online). */
+export function logPhases(job: JobContext, byPhase: Record<string, PhaseStats>): void {
+  for (const [phase, p] of Object.entries(byPhase)) {
+    if (p.bytesSent + p.bytesReceived === 0) continue;
+    job.log(
+      `  phase ${phase}: sent ${p.bytesSent} bytes, received ${p.bytesReceived}, ${p.rounds} rounds`,
+    );
+  }
+}
