@@ -10,10 +10,11 @@
  *     deno task launch --seed 7             # reproducible bit for bit: NOT private (see below)
  *     deno task launch --k 1..10 --plot elbow.svg   # secure elbow: only the inertias revealed
  *
- * Other jobs keep the generic form (arguments after `--` go to both parties):
+ * Other jobs (`--job secure-sum`, `--job net-bench`) keep the generic form (arguments after
+ * `--` go to both parties):
  *
- *     deno task launch --data FILE --split 500 -- --columns Age,Income
- *     deno task launch --data-a a.csv --data-b b.csv -- --job secure-sum --columns 0,1
+ *     deno task launch --job secure-sum --data FILE --split 500 -- --columns Age,Income
+ *     deno task launch --job secure-sum --data-a a.csv --data-b b.csv -- --columns 0,1
  *
  * `--data FILE --split N` gives the first N data rows to party A and the rest to party B
  * (split by physical lines: fine for CSVs without line breaks inside quoted fields); or give
@@ -25,11 +26,14 @@
  * the children's environment). The launcher runs both parties on loopback in one trust domain,
  * so this is acceptable for reproducing a run, but such a run is NOT private and says so.
  *
+ * `--json` and `--plot` paths are checked before any party starts. Exit codes: 0 success, 2 bad
+ * options or input, 1 a party failed otherwise, 3 (k-means) labels differ from the reference.
+ *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { runMain, UserError } from "./errors.ts";
+import { checkOutputPath, runMain, UserError } from "./errors.ts";
 import { launchParties } from "../party/launcher.ts";
 import { KMEANS_JOB_OPTIONS } from "../kmeans/job.ts";
 import { launchKmeans } from "../kmeans/launch.ts";
@@ -37,10 +41,13 @@ import { launchKmeans } from "../kmeans/launch.ts";
 const MALL = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
 const MALL_COLUMNS = "Age,Annual Income (k$),Spending Score (1-100)";
 
-const HELP = `usage: deno task launch [--data FILE --split N | --data-a FILE --data-b FILE]
+const HELP =
+  `usage: deno task launch --job NAME [--data FILE --split N | --data-a FILE --data-b FILE]
                          [--tls-ca CA --tls-cert-a C --tls-key-a K --tls-cert-b C --tls-key-b K]
                          [--json PATH] [-- ARGS FOR BOTH PARTIES]
-defaults: --data data/Mall_Customers.csv --split 100 -- --job secure-sum --columns "${MALL_COLUMNS}"`;
+e.g.:  deno task launch --job secure-sum --data FILE --split 500 -- --columns Age,Income
+defaults: --data data/Mall_Customers.csv --split 100; secure-sum: --columns "${MALL_COLUMNS}"
+(without --job, launch runs secure k-means: deno task launch --help lists its options)`;
 
 async function splitCsv(path: string, rowsForA: number, dir: string): Promise<[string, string]> {
   let text: string;
@@ -73,20 +80,31 @@ const KMEANS_LAUNCH_OPTIONS: Record<string, { type: "string" | "boolean"; help: 
   help: { type: "boolean", help: "show this help" },
 };
 
+/** Defaults of the launch that differ from the party's (the Mall demo without data options). */
+const LAUNCH_DEFAULTS: Record<string, string> = {
+  init: "rows:0,40,80,120,160 for the default data (--k A..B: random), else random",
+  features: "Annual Income (k$),Spending Score (1-100) for the default data",
+};
+
 function kmeansHelp(): string {
   const lines = [
     "usage: deno task launch [k-means options]   (both parties over TCP on 127.0.0.1)",
     "",
   ];
-  const all = { ...KMEANS_LAUNCH_OPTIONS, ...KMEANS_JOB_OPTIONS };
+  // The launcher's --plot (whole joint clustering) replaces the party's (own rows only).
+  const all = { ...KMEANS_LAUNCH_OPTIONS, ...KMEANS_JOB_OPTIONS, plot: KMEANS_LAUNCH_OPTIONS.plot };
   for (const [name, option] of Object.entries(all)) {
     const shown = `--${name}${option.type === "string" ? " X" : ""}`;
-    const fallback = "default" in option && option.default !== undefined
-      ? ` [${option.default}]`
-      : "";
-    lines.push(`  ${shown.padEnd(24)} ${option.help}${fallback}`);
+    const fallback = LAUNCH_DEFAULTS[name] ??
+      ("default" in option && option.default !== undefined ? String(option.default) : undefined);
+    lines.push(`  ${shown.padEnd(24)} ${option.help}${fallback ? ` [${fallback}]` : ""}`);
   }
-  lines.push("", "other jobs: deno task launch --job NAME ... -- ARGS FOR BOTH PARTIES");
+  lines.push(
+    "",
+    "exit codes: 0 success, 2 bad options or input (checked before the parties start),",
+    "            1 a party failed, 3 secure labels differ from the plaintext reference",
+    "other jobs: deno task launch --job secure-sum|net-bench ... -- ARGS FOR BOTH PARTIES",
+  );
   return lines.join("\n");
 }
 
@@ -152,6 +170,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  if (values.json !== undefined) checkOutputPath(values.json, "--json");
   const forwarded = [...positionals];
   if (values.job !== undefined) {
     forwarded.unshift("--job", values.job);
@@ -204,8 +223,12 @@ async function main(): Promise<number> {
     }
     const result = (outcome.reports[0] as { result: unknown }).result;
     console.log(`[launch] both parties finished; result: ${JSON.stringify(result)}`);
-    if (values.json) {
-      await Deno.writeTextFile(values.json, JSON.stringify(outcome.reports, null, 2) + "\n");
+    if (values.json !== undefined) {
+      try {
+        await Deno.writeTextFile(values.json, JSON.stringify(outcome.reports, null, 2) + "\n");
+      } catch (error) {
+        throw new UserError(`cannot write --json ${values.json}: ${(error as Error).message}`);
+      }
     }
     return 0;
   } finally {

@@ -14,6 +14,15 @@
  * in one trust domain, so that is acceptable for a harness; a warning says the run is not
  * private.
  *
+ * Before any party starts, the launcher checks what it can see itself: both CSVs load with the
+ * selected columns (horizontal: the same names in the same order), IDs are unique and match
+ * (vertical), every value is inside the public bound, the `--init rows:` are valid for the
+ * joint data, the job fits the memory budget, and the `--json`/`--plot` paths are writable. A
+ * bad input is then one line and exit 2 instead of a party failing mid-session.
+ *
+ * Exit codes: 0 success, 2 bad options or input, 1 a party failed otherwise, 3 the secure
+ * labels differ from the plaintext reference (one `error:` line says how many).
+ *
  * The list of values the protocol opens is printed before the parties start. The launcher
  * itself holds both inputs (that is what launching both parties means), so it can compute the
  * reference and the comparison; the parties still only see what the protocol reveals.
@@ -21,10 +30,17 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
-import { loadCsv } from "../data/csv.ts";
-import { parseInit } from "./init.ts";
-import { parseKmeansParams } from "./job.ts";
+import { checkOutputPath, UserError } from "../cli/errors.ts";
+import { type Dataset, loadCsv } from "../data/csv.ts";
+import { encodeFixedPoint } from "./fixed_reference.ts";
+import { chooseInitialRows, parseInit } from "./init.ts";
+import {
+  checkJobSize,
+  jobRevealedValues,
+  type KmeansJobParams,
+  parseKmeansParams,
+  splitFeatureList,
+} from "./job_params.ts";
 import {
   compareWithReference,
   jointMatrix,
@@ -32,7 +48,9 @@ import {
   type PartyKmeansResult,
   referenceRun,
 } from "./launch_report.ts";
-import { elbowRevealedValues, isKmeansPlusPlus, revealedValues } from "./secure_options.ts";
+import { isKmeansPlusPlus } from "./secure_options.ts";
+import { checkValueBound, secureBounds } from "./secure_layout.ts";
+import { checkUniqueIds } from "./vertical.ts";
 import { launchParties } from "../party/launcher.ts";
 import { TEST_SEED_ENV } from "../party/session.ts";
 
@@ -104,6 +122,8 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
   if (init.kind === "rows" && init.rows.length < largestK) {
     throw new UserError(`--init rows: lists ${init.rows.length} rows, k goes up to ${largestK}`);
   }
+  if (typeof v.json === "string") checkOutputPath(v.json, "--json");
+  if (typeof v.plot === "string") checkOutputPath(v.plot, "--plot", { extension: ".svg" });
   const dir = await Deno.makeTempDir({ prefix: "pp-kmeans-launch-" });
   try {
     let files: [string, string];
@@ -124,14 +144,16 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       return own;
     };
     const features: [string, string] = [featuresOf(0), featuresOf(1)];
+    const idColumn = typeof v.id === "string" ? v.id : undefined;
+    const [dataA, dataB] = await loadAndCheckInputs(files, features, idColumn, params);
+    const matrix = jointMatrix(params.partition, dataA, dataB);
+    checkInitAndSize(params, matrix.n, matrix.d);
     console.log(
       `secure k-means, ${partition} partition: party A ${files[0]} [${features[0]}], ` +
         `party B ${files[1]} [${features[1]}]`,
     );
     const vertical = params.partition === "vertical";
-    const revealed = params.kValues.length > 1
-      ? elbowRevealedValues(params, { partition: params.partition })
-      : revealedValues(params, { partition: params.partition });
+    const revealed = jobRevealedValues(params);
     console.log("values this run reveals:");
     for (const item of revealed) console.log(`  - ${item}`);
 
@@ -184,8 +206,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       );
       if (typeof v.plot === "string") {
         const { elbowPlotSvg } = await import("./plot.ts");
-        await Deno.writeTextFile(v.plot, await elbowPlotSvg(sweep));
-        console.log(`wrote ${v.plot}`);
+        await writeOutput(v.plot, "--plot", await elbowPlotSvg(sweep));
       }
       if (typeof v.json === "string") {
         await writeJson(v.json, {
@@ -196,10 +217,6 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       }
       return 0;
     }
-    const idColumn = typeof v.id === "string" ? v.id : undefined;
-    const dataA = await loadCsv(files[0], { features: splitList(features[0]), id: idColumn });
-    const dataB = await loadCsv(files[1], { features: splitList(features[1]), id: idColumn });
-    const matrix = jointMatrix(params.partition, dataA, dataB);
     const plusPlus = isKmeansPlusPlus(params.init);
     if (plusPlus && (a.initSeed === undefined || (vertical && a.joinedOrder === undefined))) {
       throw new UserError("party A's result lacks the kmeans++ init seed or joined order", 1);
@@ -271,8 +288,9 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
         ...dataA.featureNames,
         ...(params.partition === "vertical" ? dataB.featureNames : []),
       ];
-      await Deno.writeTextFile(
+      await writeOutput(
         v.plot,
+        "--plot",
         await scatterPlotSvg({
           data: matrix,
           featureNames: names,
@@ -282,9 +300,15 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
           title: "secure k-means (two parties)",
         }),
       );
-      console.log(`wrote ${v.plot}`);
     }
-    return comparison.differingLabels === 0 ? 0 : 3;
+    if (comparison.differingLabels !== 0) {
+      throw new UserError(
+        `${comparison.differingLabels} of ${matrix.n} secure labels differ from the plaintext ` +
+          `reference (exit 3; see the table above)`,
+        3,
+      );
+    }
+    return 0;
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
@@ -296,15 +320,62 @@ function inOrderOf(targetIds: string[], ids: string[], labels: number[]): number
   return targetIds.map((id) => labels[index.get(id)!]);
 }
 
-function splitList(text: string): string[] {
-  return text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+function writeJson(path: string, value: unknown): Promise<void> {
+  return writeOutput(path, "--json", JSON.stringify(value, null, 2) + "\n");
 }
 
-async function writeJson(path: string, value: unknown): Promise<void> {
+async function writeOutput(path: string, flag: string, text: string): Promise<void> {
   try {
-    await Deno.writeTextFile(path, JSON.stringify(value, null, 2) + "\n");
+    await Deno.writeTextFile(path, text);
   } catch (error) {
-    throw new UserError(`cannot write --json ${path}: ${(error as Error).message}`);
+    throw new UserError(`cannot write ${flag} ${path}: ${(error as Error).message.split("\n")[0]}`);
   }
   console.log(`wrote ${path}`);
+}
+
+/**
+ * Loads both parties' files exactly as the parties will (same columns, ID column, fixed-point
+ * encoding and value bound) so input errors surface here, in one line, before any party runs.
+ */
+async function loadAndCheckInputs(
+  files: [string, string],
+  features: [string, string],
+  id: string | undefined,
+  params: KmeansJobParams,
+): Promise<[Dataset, Dataset]> {
+  const data: Dataset[] = [];
+  for (const [role, flag] of [[0, "features-a"], [1, "features-b"]] as const) {
+    const names = splitFeatureList(features[role], `--${flag}`);
+    const loaded = await loadCsv(files[role], { features: names, id });
+    if (loaded.ids) checkUniqueIds(loaded.ids, files[role]);
+    const bounds = secureBounds(params.fractionalBits, params.valueBits, loaded.d);
+    checkValueBound(encodeFixedPoint(loaded.rows, params.fractionalBits), bounds, files[role]);
+    data.push(loaded);
+  }
+  const [a, b] = data;
+  if (
+    params.partition === "horizontal" && a.featureNames.join("\n") !== b.featureNames.join("\n")
+  ) {
+    throw new UserError(
+      `horizontal partition: the features differ: party A selects ` +
+        `${JSON.stringify(a.featureNames)}, party B ${JSON.stringify(b.featureNames)}`,
+    );
+  }
+  return [a, b];
+}
+
+/** Checks every k's initial rows against the joint data and the memory budget. */
+function checkInitAndSize(params: KmeansJobParams, n: number, d: number): void {
+  const init = parseInit(params.init);
+  for (const k of params.kValues) {
+    // Only the checks matter here (k <= n; rows in range, distinct, k of them): random and
+    // kmeans++ draw later from the public seed, so a cheap random draw stands in for them.
+    const method = init.kind !== "rows"
+      ? { kind: "random" as const }
+      : params.kValues.length > 1
+      ? { kind: "rows" as const, rows: init.rows.slice(0, k) }
+      : init;
+    chooseInitialRows(new Float64Array(0), n, d, k, method, 0);
+  }
+  checkJobSize(n, params.kValues[params.kValues.length - 1], d);
 }
