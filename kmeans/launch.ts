@@ -353,6 +353,20 @@ async function loadAndCheckInputs(
     data.push(loaded);
   }
   const [a, b] = data;
+  if (params.partition === "vertical" && a.ids && b.ids) {
+    const idsA = new Set(a.ids);
+    const idsB = new Set(b.ids);
+    const missingInB = a.ids.filter((x) => !idsB.has(x)).length;
+    const missingInA = b.ids.filter((x) => !idsA.has(x)).length;
+    if (missingInB > 0 || missingInA > 0) {
+      // Same wording as the parties' join (kmeans/vertical.ts), which reveals only these counts.
+      throw new UserError(
+        `vertical join on the ID column failed: ${missingInB} ID(s) of party A are missing at ` +
+          `party B and ${missingInA} ID(s) of party B are missing at party A (both files must ` +
+          `hold the same IDs)`,
+      );
+    }
+  }
   if (
     params.partition === "horizontal" && a.featureNames.join("\n") !== b.featureNames.join("\n")
   ) {
