@@ -78,6 +78,7 @@ async function main(): Promise<void> {
   const n = integer("n", values.n, 1, 1e9);
   const d = integer("d", values.d, 1, 10000);
   const k = integer("k", values.k, 1, 1e6);
+  if (k > n) throw usageError(`--k ${k} blobs need at least ${k} rows, --n is ${n}`);
   const seed = integer("seed", values.seed, 0, Number.MAX_SAFE_INTEGER);
   const spread = real("spread", values.spread, DEFAULT_SPREAD);
   const box = real("box", values.box, DEFAULT_BOX);

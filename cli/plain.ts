@@ -12,7 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { runMain, UserError } from "./errors.ts";
+import { checkOutputPath, runMain, UserError } from "./errors.ts";
 import { checkRowsForK, loadCsv, splitCsvLine } from "../data/mod.ts";
 import {
   DEFAULT_FRAC_BITS,
@@ -171,6 +171,9 @@ async function main(): Promise<void> {
   if (values.plot !== undefined && !values.plot.toLowerCase().endsWith(".svg")) {
     throw usageError(`--plot writes SVG: the path must end in .svg`);
   }
+  // Before any work: a bad output path must not cost a run and its printed result.
+  if (values.json !== undefined) checkOutputPath(values.json, "--json");
+  if (values.plot !== undefined) checkOutputPath(values.plot, "--plot", { extension: ".svg" });
 
   const features = values.features !== undefined
     ? splitList(values.features)

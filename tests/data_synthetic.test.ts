@@ -135,3 +135,18 @@ Deno.test("deno task gen rejects bad flags with exit 2 and one line", async () =
     assert.ok(lines[0].startsWith("error: "));
   }
 });
+
+Deno.test("deno task gen refuses more blobs than rows (--k above --n) with exit 2", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/x.csv`;
+    const result = await runGen(["--n", "3", "--d", "2", "--k", "4", "--seed", "1", "--out", out]);
+    assert.equal(result.code, 2, result.stderr);
+    const lines = result.stderr.trimEnd().split("\n");
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0], /^error: --k 4 .*--n is 3/);
+    await assert.rejects(() => Deno.stat(out), Deno.errors.NotFound);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
