@@ -272,8 +272,10 @@ Deno.test("a MITM flipping a bit of B's coin-toss share: both parties stop, neit
   const portProxy = freePort();
   const stopProxy = tamperingProxy(portProxy, portA, 1); // B's frames: 0 hello, 1 share
   const job = ["--job", "secure-sum", "--data", MALL, "--columns", "Age"];
+  const partyA = start("cli/party.ts", ["--role", "0", "--listen", `127.0.0.1:${portA}`, ...job]);
+  await partyA.waitFor(/listening on/); // the proxy connects to A as soon as B connects to it
   const parties = [
-    start("cli/party.ts", ["--role", "0", "--listen", `127.0.0.1:${portA}`, ...job]),
+    partyA,
     start("cli/party.ts", ["--role", "1", "--connect", `127.0.0.1:${portProxy}`, ...job]),
   ];
   const codes = await Promise.all(parties.map((party) => party.done));

@@ -132,7 +132,8 @@ async function recordedRun(extra: string[], env: Record<string, string>): Promis
 
 /** Party A sends hello, commitment, opening, then base OT; party B hello, share, base OT. */
 function firstBaseOtFrames(t: Transcript): [Uint8Array, Uint8Array] {
-  return [frames(t.aToB)[3], frames(t.bToA)[2]];
+  // A: hello, coin-toss commitment, opening, seed confirmation; B: hello, share, confirmation.
+  return [frames(t.aToB)[4], frames(t.bToA)[3]];
 }
 
 function hello(frame: Uint8Array): { nonce: string; params: Record<string, unknown> } {
