@@ -1,12 +1,22 @@
 /**
  * Starts both parties as child Deno processes on 127.0.0.1 (demo, tests, harness): a free
- * port, party A (role 0) listening and party B (role 1) connecting, each child's output lines
- * prefixed with its name ("[A] ...", "[B] ..."), each child's JSON report collected from a
- * temporary `--json` file. If one party fails, the other gets a grace period to notice (it
- * should, within seconds, as its channel fails) and is then killed.
+ * port, party A (role 0) listening and party B (role 1) connecting, each child's stdout lines
+ * prefixed with its name ("[A] ...", "[B] ...") on our stdout and its stderr lines, prefixed
+ * the same way, on our stderr; each child's JSON report collected from a temporary `--json`
+ * file. If one party fails, the other gets a grace period to notice (it should, within
+ * seconds, as its channel fails) and is then killed. {@link LaunchResult.failure} repeats the
+ * error line of the party that failed first, so a caller's final error line names the cause
+ * rather than only exit codes.
+ *
+ * Interruption: while the parties run, SIGINT and SIGTERM to this process kill both children,
+ * remove the launcher's temporary directory and the caller's {@link LaunchOptions.tempDirs},
+ * print one line on stderr and exit with 130 (SIGINT) or 143 (SIGTERM), the shell's codes.
+ * Without this, Ctrl-C would leave both parties running and their result files (labels
+ * included) in /tmp.
  *
  * Security: children inherit nothing secret from the launcher except their own data paths;
- * the launcher never sees shares, only the two public reports.
+ * the launcher never sees shares, only the two public reports, which it deletes with its
+ * temporary directory on every exit path.
  *
  * @module
  */
@@ -25,8 +35,15 @@ export interface LaunchOptions {
   partyArgs?: [string[], string[]];
   /** Port to use; default: a free one picked by the OS. */
   port?: number;
-  /** Where prefixed output lines go; default `console.log`. */
+  /** Where the children's prefixed stdout lines go; default `console.log`. */
   log?: (line: string) => void;
+  /** Where the children's prefixed stderr lines go; default `console.error`. */
+  errorLog?: (line: string) => void;
+  /**
+   * The caller's own temporary directories (e.g. split input files), removed together with
+   * the launcher's if SIGINT/SIGTERM interrupts the run; the caller removes them otherwise.
+   */
+  tempDirs?: string[];
   /** How long the surviving party may take to exit after the other failed; default 5 s. */
   killGraceMs?: number;
 }
@@ -39,7 +56,18 @@ export interface LaunchResult {
   reports: [unknown, unknown];
   /** 0 if both succeeded, else a non-zero code (2 if either party reported a usage error). */
   exitCode: number;
+  /** The last `error: ...` line each party wrote on stderr (without "error: "), or null. */
+  errors: [string | null, string | null];
+  /**
+   * When a party failed: one line naming the party that failed first and repeating its error,
+   * then both exit codes, e.g. `party B: cannot read b.csv (party A exited with 137, party B
+   * with 2)`. Meant as the caller's final error line. Undefined when both succeeded.
+   */
+  failure?: string;
 }
+
+/** Exit codes of the launcher when interrupted (128 + signal number, as shells report). */
+export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 /** A free TCP port on 127.0.0.1 (bound and released; a race is possible but harmless here). */
 export function freePort(): number {
@@ -52,11 +80,16 @@ export function freePort(): number {
 /** Runs both parties to completion; see the module doc. */
 export async function launchParties(options: LaunchOptions = {}): Promise<LaunchResult> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const errorLog = options.errorLog ?? ((line: string) => console.error(line));
   const port = options.port ?? freePort();
   const tempDir = await Deno.makeTempDir({ prefix: "ppkm-launch-" });
+  const children: Deno.ChildProcess[] = [];
+  const removeSignalListeners = onInterrupt((signal) =>
+    stopOnInterrupt(signal, children, [tempDir, ...(options.tempDirs ?? [])])
+  );
   try {
     const jsonPaths = [0, 1].map((role) => `${tempDir}/party-${role}.json`);
-    const children = [0, 1].map((role) => {
+    for (const role of [0, 1]) {
       const args = [
         "run",
         "--quiet",
@@ -76,18 +109,32 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
         ...(options.commonArgs ?? []),
         ...(options.partyArgs?.[role] ?? []),
       ];
-      return new Deno.Command(Deno.execPath(), {
-        args,
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      children.push(
+        new Deno.Command(Deno.execPath(), {
+          args,
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn(),
+      );
+    }
+    const errors: [string | null, string | null] = [null, null];
+    const pumps = children.flatMap((child, role) => {
+      const prefix = `[${PARTY_NAMES[role]}] `;
+      return [
+        prefixLines(child.stdout, prefix, log),
+        prefixLines(child.stderr, prefix, (line) => {
+          const text = line.slice(prefix.length);
+          if (text.startsWith("error: ")) errors[role] = text.slice("error: ".length);
+          errorLog(line);
+        }),
+      ];
     });
-    const pumps = children.flatMap((child, role) => [
-      prefixLines(child.stdout, `[${PARTY_NAMES[role]}] `, log),
-      prefixLines(child.stderr, `[${PARTY_NAMES[role]}] `, log),
-    ]);
-    const exitCodes = await superviseBoth(children, options.killGraceMs ?? 5000, log);
+    const { codes: exitCodes, failureOrder } = await superviseBoth(
+      children,
+      options.killGraceMs ?? 5000,
+      errorLog,
+    );
     await Promise.all(pumps);
     const reports = await Promise.all(
       [0, 1].map(async (role) => {
@@ -101,23 +148,97 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
     ) as [unknown, unknown];
     const failed = exitCodes.filter((code) => code !== 0);
     const exitCode = failed.length === 0 ? 0 : failed.includes(2) ? 2 : failed[0];
-    return { exitCodes, reports, exitCode };
+    return {
+      exitCodes,
+      reports,
+      exitCode,
+      errors,
+      failure: exitCode === 0 ? undefined : describeFailure(exitCodes, errors, failureOrder),
+    };
   } finally {
+    removeSignalListeners();
     await Deno.remove(tempDir, { recursive: true }).catch(() => {});
   }
 }
 
-/** Waits for both children; once one fails, kills the other if it outlives the grace period. */
+/** The failure line of {@link LaunchResult.failure}: the first failed party with an error. */
+function describeFailure(
+  codes: [number, number],
+  errors: [string | null, string | null],
+  failureOrder: number[],
+): string {
+  const codesText = `party A exited with ${codes[0]}, party B with ${codes[1]}`;
+  const first = failureOrder.find((role) => errors[role] !== null);
+  return first === undefined
+    ? codesText
+    : `party ${PARTY_NAMES[first]}: ${errors[first]} (${codesText})`;
+}
+
+/**
+ * Calls `handler` on SIGINT or SIGTERM (which then no longer end the process by themselves);
+ * returns a function that removes the listeners.
+ */
+function onInterrupt(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void {
+  const installed: [Deno.Signal, () => void][] = [];
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    const listener = () => handler(signal);
+    try {
+      Deno.addSignalListener(signal, listener);
+      installed.push([signal, listener]);
+    } catch {
+      // a platform without this signal (Windows has no SIGTERM listener)
+    }
+  }
+  return () => {
+    for (const [signal, listener] of installed) Deno.removeSignalListener(signal, listener);
+  };
+}
+
+/** Kills both children, removes `dirs`, prints one line and exits with the signal's code. */
+async function stopOnInterrupt(
+  signal: "SIGINT" | "SIGTERM",
+  children: Deno.ChildProcess[],
+  dirs: string[],
+): Promise<never> {
+  const ended = Promise.all(children.map((child) => child.status));
+  const within = (ms: number) =>
+    Promise.race([ended, new Promise((resolve) => setTimeout(resolve, ms))]);
+  // SIGTERM first so the parties close their sockets; SIGKILL whatever is left after 1 s.
+  for (const child of children) killQuietly(child, "SIGTERM");
+  await within(1000);
+  for (const child of children) killQuietly(child, "SIGKILL");
+  await within(1000);
+  await Promise.all(dirs.map((dir) => Deno.remove(dir, { recursive: true }).catch(() => {})));
+  console.error(
+    `error: interrupted by ${signal}: stopped both parties and removed the temporary files`,
+  );
+  Deno.exit(INTERRUPT_EXIT_CODES[signal]);
+}
+
+function killQuietly(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch {
+    // already exited
+  }
+}
+
+/**
+ * Waits for both children; once one fails, kills the other if it outlives the grace period.
+ * `failureOrder` lists the roles that failed, in the order they exited.
+ */
 async function superviseBoth(
   children: Deno.ChildProcess[],
   graceMs: number,
   log: (line: string) => void,
-): Promise<[number, number]> {
+): Promise<{ codes: [number, number]; failureOrder: number[] }> {
   const codes: [number, number] = [-1, -1];
+  const failureOrder: number[] = [];
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   await Promise.all(children.map(async (child, role) => {
     const status = await child.status;
     codes[role] = status.code !== 0 ? status.code : (status.signal ? 1 : 0);
+    if (codes[role] !== 0) failureOrder.push(role);
     if (codes[role] !== 0 && killTimer === undefined) {
       const other = children[1 - role];
       killTimer = setTimeout(() => {
@@ -125,16 +246,12 @@ async function superviseBoth(
           `[launch] party ${PARTY_NAMES[1 - role]} still running ${graceMs} ms after ` +
             `${PARTY_NAMES[role]} failed: killing it`,
         );
-        try {
-          other.kill("SIGKILL");
-        } catch {
-          // already exited
-        }
+        killQuietly(other, "SIGKILL");
       }, graceMs);
     }
   }));
   clearTimeout(killTimer);
-  return codes;
+  return { codes, failureOrder };
 }
 
 /** Copies a child's output to `log` line by line with a prefix. */

@@ -67,6 +67,7 @@ export { netBenchJob } from "./net_bench_job.ts";
 export { type PartyReport, type PartyRunOptions, runParty } from "./party_runner.ts";
 export {
   freePort,
+  INTERRUPT_EXIT_CODES,
   type LaunchOptions,
   launchParties,
   type LaunchResult,

@@ -130,6 +130,7 @@ Deno.test("parameter mismatch: both parties exit 2 and name the parameter", asyn
     commonArgs: ["--job", "secure-sum", "--data", MALL],
     partyArgs: [["--columns", "Age,Annual Income (k$)"], ["--columns", "Age"]],
     log: (line) => lines.push(line),
+    errorLog: (line) => lines.push(line),
   });
   assert.deepEqual(outcome.exitCodes, [2, 2], lines.join("\n"));
   for (const party of ["A", "B"]) {

@@ -201,6 +201,7 @@ Deno.test("TLS through the CLI: two processes with CA-signed certificates run a 
       commonArgs: [...common, "--tls-ca", `${dir}/ca.pem`],
       partyArgs: [await write("a", pki.good[0]), await write("rogue", pki.rogue)],
       log: (line) => lines.push(line),
+      errorLog: (line) => lines.push(line),
     });
     assert.notEqual(refused.exitCodes[0], 0);
     assert.notEqual(refused.exitCodes[1], 0);
