@@ -6,7 +6,7 @@
  *
  * Security: without TLS the link is neither confidential nor authenticated, which is only
  * acceptable on loopback or a trusted network; listening on any other address without TLS
- * prints a warning (the developers' guide asks for it).
+ * prints a warning on stderr (the developers' guide asks for it).
  *
  * @module
  */
@@ -44,15 +44,18 @@ export interface ListenOptions extends HostPort {
   tls?: TlsFiles;
   /** Give up if no peer connects within this time (ms). */
   acceptTimeoutMs: number;
-  /** Called once the socket is bound (with the actual port) and for warnings. */
+  /** Called once the socket is bound (with the actual port). */
   log?: (line: string) => void;
+  /** Where the no-TLS warning goes; default `console.error` (stderr, not the result stream). */
+  warn?: (line: string) => void;
 }
 
 /** Accepts exactly one peer connection on `hostname:port`, then stops listening. */
 export async function listenForPeer(options: ListenOptions): Promise<ByteStream> {
   const log = options.log ?? (() => {});
+  const warn = options.warn ?? ((line: string) => console.error(line));
   if (!options.tls && !isLoopback(options.hostname)) {
-    log(
+    warn(
       `warning: listening on ${options.hostname} without TLS: traffic is neither encrypted nor ` +
         `authenticated (use --tls-cert/--tls-key/--tls-ca)`,
     );

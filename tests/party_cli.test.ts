@@ -290,3 +290,29 @@ Deno.test("a MITM flipping a bit of B's coin-toss share: both parties stop, neit
     ], party.lines.join("\n"));
   }
 });
+
+Deno.test("listening off loopback without TLS: the warning goes to stderr, not stdout", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...PERMISSIONS,
+      `${ROOT}cli/party.ts`,
+      "--role",
+      "0",
+      "--listen",
+      "0.0.0.0:0",
+      "--job",
+      "net-bench",
+      "--connect-timeout",
+      "0.5",
+    ],
+    stdin: "null",
+  }).output();
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr);
+  assert.equal(output.code, 1, stderr); // no peer connected
+  assert.match(stderr, /^warning: listening on 0\.0\.0\.0 without TLS/m);
+  assert.doesNotMatch(stdout, /warning/);
+  assert.match(stdout, /listening on 0\.0\.0\.0:\d+/);
+});
