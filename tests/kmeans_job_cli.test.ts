@@ -115,3 +115,26 @@ for (
     assert.doesNotMatch(r.stdout, /waiting|listening/i);
   });
 }
+
+Deno.test("vertical party --plot draws its own feature against the centroids' own coordinate", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const common = [...COMMON, "--partition", "vertical", "--id", "CustomerID"];
+    const [ra, rb] = await pair(
+      common,
+      ["--features", INCOME],
+      ["--features", SCORE, "--plot", `${dir}/b.svg`, "--json", `${dir}/b.json`],
+    );
+    assert.equal(ra.code, 0, ra.stderr);
+    assert.equal(rb.code, 0, rb.stderr);
+    const svg = await Deno.readTextFile(`${dir}/b.svg`);
+    assert.ok(svg.includes(SCORE) && !svg.includes(INCOME), "only B's own feature is drawn");
+    assert.equal((svg.match(/aria-roledescription="circle"/g) ?? []).length, 200);
+    assert.equal((svg.match(/aria-roledescription="point"/g) ?? []).length, 3);
+    // The joint centroids list A's feature, then B's; B's plot used the second coordinate.
+    const json = JSON.parse(await Deno.readTextFile(`${dir}/b.json`));
+    assert.deepEqual(json.featureNames, [INCOME, SCORE]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
