@@ -316,3 +316,60 @@ Deno.test("listening off loopback without TLS: the warning goes to stderr, not s
   assert.doesNotMatch(stdout, /warning/);
   assert.match(stdout, /listening on 0\.0\.0\.0:\d+/);
 });
+
+/** Writes two 1500-row CSVs (x,y) so that a k-means run takes several seconds. */
+async function kmeansInputs(): Promise<[string, string]> {
+  const dir = await Deno.makeTempDir({ prefix: "ppkm-kill-kmeans-" });
+  const files: [string, string] = [`${dir}/a.csv`, `${dir}/b.csv`];
+  for (const [party, path] of files.entries()) {
+    const rows = Array.from({ length: 1500 }, (_, i) => {
+      const r = 2 * i + party;
+      return `${(r * 37) % 101},${(r * 53) % 97}`;
+    });
+    await Deno.writeTextFile(path, ["x,y", ...rows].join("\n") + "\n");
+  }
+  return files;
+}
+
+for (const victim of [0, 1]) {
+  Deno.test(`k-means job: killing party ${"AB"[victim]} mid-run makes the other exit non-zero within 5 s`, async () => {
+    const files = await kmeansInputs();
+    try {
+      const port = freePort();
+      const job = ["--job", "kmeans", "--features", "x,y", "--k", "6", "--init", "random"];
+      job.push("--init-seed", "1", "--max-iter", "30", "--tol", "0");
+      const parties = [0, 1].map((role) =>
+        start("cli/party.ts", [
+          "--role",
+          String(role),
+          role === 0 ? "--listen" : "--connect",
+          `127.0.0.1:${port}`,
+          "--data",
+          files[role],
+          ...job,
+        ])
+      );
+      // After the first Lloyd iteration: OT setup and preprocessing are done, more iterations
+      // follow (about a dozen more on this data).
+      await parties[victim].waitFor(/^iteration 1:/, 60_000);
+      const killedAt = Date.now();
+      parties[victim].child.kill("SIGKILL");
+      const survivor = parties[1 - victim];
+      const code = await Promise.race([
+        survivor.done,
+        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5000)),
+      ]);
+      if (code === -1) survivor.child.kill("SIGKILL");
+      await Promise.all(parties.map((party) => party.done));
+      assert.notEqual(code, -1, "survivor still running 5 s after its peer was killed");
+      assert.notEqual(code, 0, survivor.lines.join("\n"));
+      assert.ok(Date.now() - killedAt < 5000);
+      assert.ok(!survivor.lines.some((line) => /^centroids after/.test(line)), "run finished");
+      const errors = errorLines(survivor.lines);
+      assert.equal(errors.length, 1, survivor.lines.join("\n"));
+      assert.match(errors[0], /peer .* closed the connection|connection to peer .* failed/);
+    } finally {
+      await Deno.remove(files[0].replace(/\/a\.csv$/, ""), { recursive: true });
+    }
+  });
+}
