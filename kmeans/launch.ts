@@ -182,8 +182,10 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     });
     const seconds = (performance.now() - started) / 1000;
     if (outcome.exitCode !== 0) {
+      // The launcher's failure line repeats the first failed party's own error.
       throw new UserError(
-        `party A exited with ${outcome.exitCodes[0]}, party B with ${outcome.exitCodes[1]}`,
+        outcome.failure ??
+          `party A exited with ${outcome.exitCodes[0]}, party B with ${outcome.exitCodes[1]}`,
         outcome.exitCode,
       );
     }
