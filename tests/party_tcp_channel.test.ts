@@ -283,13 +283,16 @@ Deno.test("listen: no peer within the accept timeout is a clear error", async ()
   );
 });
 
-Deno.test("listen: a non-loopback address without TLS prints a warning", async () => {
+Deno.test("listen: a non-loopback address without TLS prints a warning (to warn, not log)", async () => {
   const lines: string[] = [];
+  const warnings: string[] = [];
   await listenForPeer({
     hostname: "0.0.0.0",
     port: freePort(),
     acceptTimeoutMs: 50,
     log: (line) => lines.push(line),
+    warn: (line) => warnings.push(line),
   }).catch(() => {});
-  assert.ok(lines.some((line) => /warning: .*without TLS/.test(line)), lines.join("|"));
+  assert.ok(warnings.some((line) => /warning: .*without TLS/.test(line)), warnings.join("|"));
+  assert.ok(!lines.some((line) => /warning/.test(line)), lines.join("|"));
 });
