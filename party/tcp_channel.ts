@@ -14,8 +14,9 @@
  *   the frame it started, so two sides streaming big frames at each other cannot deadlock;
  *   with `receiveBufferBytes` 0 it reads a frame only while a `recv` waits for one (used
  *   before the handshake, with a small `maxFrameBytes`, until `setLimits` raises both);
- * - `send` queues, the writer writes frames in order (small frames coalesced into one write,
- *   big frames written from the caller's buffer without copying), `flush` waits for it;
+ * - `send` queues, the writer (`frame_writer.ts`) writes frames in order (small frames
+ *   coalesced into one write, big frames written from the caller's buffer without copying),
+ *   `flush` waits for it;
  * - a `recv` that sees no byte for `idleTimeoutMs`, or a write that makes no progress for as
  *   long (peer stopped reading), fails the channel;
  * - end of stream, a reset, a truncated or oversized frame or a bad preamble fail the channel
@@ -30,6 +31,7 @@
 
 import { type Channel, ChannelError, ChannelStats } from "./channel.ts";
 import type { ByteStream } from "./byte_stream.ts";
+import { FrameWriter, oneLineMessage as describe } from "./frame_writer.ts";
 
 /** First bytes each side writes on a fresh connection: "PPKM", a zero, "TCP", version 1. */
 export const STREAM_PREAMBLE: Uint8Array = new Uint8Array([
@@ -64,10 +66,6 @@ export interface TcpChannelOptions {
 }
 
 const SCRATCH_BYTES = 1 << 20;
-/** Frames up to this size are copied into a coalesced write; bigger ones are written in place. */
-const SMALL_FRAME_BYTES = 64 << 10;
-const BATCH_BYTES = 256 << 10;
-const WRITE_SLICE_BYTES = 8 << 20;
 
 type Waiter<T> = { resolve: (value: T) => void; reject: (error: Error) => void };
 
@@ -97,14 +95,7 @@ export class TcpChannel implements Channel {
   #lastByteAt = Date.now();
   #waitingSince = 0;
 
-  // send side
-  #outbox: Uint8Array[] = [];
-  #outboxHead = 0;
-  #writing = false;
-  /** True from a `send` until the write loop has handed every queued byte to the OS. */
-  #unwritten = false;
-  #lastWriteAt = Date.now();
-  #flushWaiters: Waiter<void>[] = [];
+  readonly #writer: FrameWriter;
 
   #failure: ChannelError | null = null;
   #closedLocally = false;
@@ -114,6 +105,7 @@ export class TcpChannel implements Channel {
   constructor(stream: ByteStream, options: TcpChannelOptions = {}) {
     this.#stream = stream;
     this.peer = stream.peer;
+    this.#writer = new FrameWriter(stream, stream.peer, (error) => this.#fail(error));
     this.#maxFrameBytes = checkedFrameLimit(options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES);
     this.#receiveBufferBytes = checkedBufferLimit(
       options.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER_BYTES,
@@ -122,7 +114,7 @@ export class TcpChannel implements Channel {
     const tick = Math.max(20, Math.min(1000, this.#idleTimeoutMs / 4));
     this.#timer = setInterval(() => this.#checkIdle(), tick);
     this.#timer.unref(); // pending socket ops keep the process alive, not this timer
-    this.#enqueue(STREAM_PREAMBLE.slice());
+    this.#writer.enqueue(STREAM_PREAMBLE.slice());
     this.#readLoop();
   }
 
@@ -162,17 +154,13 @@ export class TcpChannel implements Channel {
     this.stats.recordSend(frame.length);
     const header = new Uint8Array(4);
     new DataView(header.buffer).setUint32(0, frame.length, true);
-    this.#enqueue(header);
-    if (frame.length > 0) this.#enqueue(frame);
+    this.#writer.enqueue(header);
+    if (frame.length > 0) this.#writer.enqueue(frame);
   }
 
   /** Resolves when every queued frame has been handed to the operating system. */
   flush(): Promise<void> {
-    // Everything already written: true even if the peer has since closed the connection
-    // (it closes right after its last read, which races with our final flush).
-    if (!this.#unwritten) return Promise.resolve();
-    if (this.#failure) return Promise.reject(this.#failure);
-    return new Promise((resolve, reject) => this.#flushWaiters.push({ resolve, reject }));
+    return this.#writer.flush();
   }
 
   /** The next frame from the peer. */
@@ -354,90 +342,6 @@ export class TcpChannel implements Channel {
     return frame;
   }
 
-  // ---- send side ----
-
-  #enqueue(chunk: Uint8Array): void {
-    this.#outbox.push(chunk);
-    this.#unwritten = true;
-    if (!this.#writing) {
-      this.#writing = true;
-      // Start on a microtask so that frames sent in the same synchronous burst coalesce.
-      queueMicrotask(() => this.#writeLoop());
-    }
-  }
-
-  async #writeLoop(): Promise<void> {
-    try {
-      while (this.#outboxHead < this.#outbox.length && !this.#failure) {
-        await this.#writeAll(this.#nextBatch());
-      }
-      if (this.#outboxHead === this.#outbox.length) {
-        this.#outbox = [];
-        this.#outboxHead = 0;
-        if (!this.#failure) this.#unwritten = false;
-      }
-      this.#writing = false;
-      if (this.#failure) return;
-      const waiters = this.#flushWaiters;
-      this.#flushWaiters = [];
-      for (const waiter of waiters) waiter.resolve();
-    } catch (error) {
-      this.#writing = false;
-      const gone = error instanceof Deno.errors.BrokenPipe ||
-        error instanceof Deno.errors.ConnectionReset;
-      this.#fail(
-        this.#failure ??
-          new ChannelError(
-            gone
-              ? `peer ${this.peer} closed the connection (${describe(error)})`
-              : `sending to peer ${this.peer} failed: ${describe(error)}`,
-          ),
-      );
-    }
-  }
-
-  /** The next bytes to write: a big chunk as is, or several small chunks copied together. */
-  #nextBatch(): Uint8Array {
-    const outbox = this.#outbox;
-    const first = outbox[this.#outboxHead];
-    if (first.length > SMALL_FRAME_BYTES) {
-      outbox[this.#outboxHead++] = undefined as unknown as Uint8Array;
-      return first;
-    }
-    let end = this.#outboxHead;
-    let total = 0;
-    while (
-      end < outbox.length && outbox[end].length <= SMALL_FRAME_BYTES &&
-      total + outbox[end].length <= BATCH_BYTES
-    ) {
-      total += outbox[end++].length;
-    }
-    if (end === this.#outboxHead + 1) {
-      outbox[this.#outboxHead++] = undefined as unknown as Uint8Array;
-      return first;
-    }
-    const batch = new Uint8Array(total);
-    let offset = 0;
-    for (let i = this.#outboxHead; i < end; i++) {
-      batch.set(outbox[i], offset);
-      offset += outbox[i].length;
-      outbox[i] = undefined as unknown as Uint8Array;
-    }
-    this.#outboxHead = end;
-    return batch;
-  }
-
-  async #writeAll(data: Uint8Array): Promise<void> {
-    let offset = 0;
-    this.#lastWriteAt = Date.now();
-    while (offset < data.length) {
-      // Bounded slices so that progress (for the write timeout) is seen on slow links too.
-      const end = Math.min(data.length, offset + WRITE_SLICE_BYTES);
-      offset += await this.#stream.write(data.subarray(offset, end));
-      this.#lastWriteAt = Date.now();
-    }
-  }
-
   // ---- failure handling ----
 
   #checkIdle(): void {
@@ -448,7 +352,7 @@ export class TcpChannel implements Channel {
       this.#fail(
         new ChannelError(`no data from peer ${this.peer} for ${limit / 1000} s (idle timeout)`),
       );
-    } else if (this.#writing && now - this.#lastWriteAt > limit) {
+    } else if (this.#writer.writing && now - this.#writer.lastWriteAt > limit) {
       this.#fail(
         new ChannelError(
           `peer ${this.peer} stopped reading for ${limit / 1000} s (write timeout)`,
@@ -465,9 +369,7 @@ export class TcpChannel implements Channel {
     const waiter = this.#recvWaiter;
     this.#recvWaiter = null;
     waiter?.reject(error);
-    const flushWaiters = this.#flushWaiters;
-    this.#flushWaiters = [];
-    for (const flushWaiter of flushWaiters) flushWaiter.reject(error);
+    this.#writer.fail(error);
     const resume = this.#resumeReader;
     this.#resumeReader = null;
     resume?.();
@@ -486,11 +388,6 @@ function checkedBufferLimit(bytes: number): number {
     throw new RangeError(`receiveBufferBytes must be a non-negative integer`);
   }
   return bytes;
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
 /** Shows the first bytes of a bad preamble as hex plus printable ASCII, for the error line. */
