@@ -218,7 +218,7 @@ async function runKmeansProtocol(
   const revealed = jobRevealedValues(params);
   if (join && init.kind === "rows") {
     // Row indices count in party A's file order: validate them as given (both sides, alike),
-    // then A tells B their joined positions (revealed: see VERTICAL_JOIN_REVEALS).
+    // then A tells B their joined positions (revealed: see VERTICAL_REVEALS).
     const sweep = params.kValues.length > 1;
     for (const k of params.kValues) {
       const given = sweep ? init.rows.slice(0, k) : init.rows;

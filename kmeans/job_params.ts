@@ -20,7 +20,6 @@ import { parseInit } from "./init.ts";
 import type { Partition } from "./secure_layout.ts";
 import type { DistanceForm } from "./secure_assign.ts";
 import { elbowRevealedValues, revealedValues, type RevealMode } from "./secure_options.ts";
-import { VERTICAL_INIT_ROWS_REVEAL } from "./vertical.ts";
 
 /** Default public bound on |x|: 2^12 = 4096 data units. */
 export const DEFAULT_VALUE_BITS = 12;
@@ -213,9 +212,7 @@ export function jobRevealedValues(params: KmeansJobParams): string[] {
   const base = params.kValues.length > 1
     ? elbowRevealedValues(params, layout)
     : revealedValues(params, layout);
-  const initRows = parseInit(params.init).kind === "rows";
-  const list = base.filter((item) => initRows || item !== VERTICAL_INIT_ROWS_REVEAL);
-  return [FEATURE_NAMES_REVEAL, ...list];
+  return [FEATURE_NAMES_REVEAL, ...base];
 }
 
 /** The job-specific command-line options (also accepted by `deno task launch`). */

@@ -8,7 +8,7 @@
 
 import type { DistanceForm } from "./secure_assign.ts";
 import type { JointLayout } from "./secure_layout.ts";
-import { VERTICAL_JOIN_REVEALS } from "./vertical.ts";
+import { VERTICAL_REVEALS } from "./vertical.ts";
 
 /** What becomes public during a run. */
 export type RevealMode = "sizes" | "centroids";
@@ -110,6 +110,16 @@ export function isKmeansPlusPlus(init: string | undefined): boolean {
   return text === "kmeans++" || text === "k-means++";
 }
 
+/** True for `--init rows:...` (public joint row indices). */
+function isRowsInit(init: string | undefined): boolean {
+  return init?.trim().startsWith("rows:") ?? false;
+}
+
+/** What a vertical run's join reveals for this init (the elbow sweep has no labels). */
+function verticalJoinRevealed(init: string | undefined): string[] {
+  return [...VERTICAL_REVEALS.join, ...(isRowsInit(init) ? [VERTICAL_REVEALS.initRows] : [])];
+}
+
 /** The list of opened values for these options (printed by the CLIs before a run). */
 export function revealedValues(
   options: Pick<SecureKmeansOptions, "reveal" | "revealInertia" | "revealFinalSizes" | "init">,
@@ -123,7 +133,8 @@ export function revealedValues(
       "final labels of each party's own rows (that party only)",
     ]
     : [
-      ...VERTICAL_JOIN_REVEALS,
+      ...verticalJoinRevealed(options.init),
+      VERTICAL_REVEALS.labels,
       "convergence bit of each iteration (both)",
       "final centroids (both)",
     ];
@@ -142,7 +153,7 @@ export function elbowRevealedValues(
   return [
     ...(layout.partition === "horizontal"
       ? ["row count of each party (both)"]
-      : VERTICAL_JOIN_REVEALS.slice(0, 3)),
+      : verticalJoinRevealed(options.init)),
     ...(isKmeansPlusPlus(options.init) ? kmeansPlusPlusRevealed(layout.partition) : []),
     "convergence bit of each iteration (both)",
     "final inertia for each k (both)",

@@ -15,7 +15,7 @@
  *
  * `--init rows:` indices count in party A's file order (issue 7). Party A sends the joined
  * positions of those rows to party B: that reveals, for those k public rows only, which joined
- * row they are (and so, to B, which of B's rows). {@link VERTICAL_JOIN_REVEALS} lists it all.
+ * row they are (and so, to B, which of B's rows). {@link VERTICAL_REVEALS} lists it all.
  *
  * @module
  */
@@ -30,24 +30,20 @@ import { psiTags, tagKey } from "./psi.ts";
 export const MAX_JOIN_ROWS = 1 << 24;
 
 /**
- * What {@link joinedInitRows} reveals: only runs with `--init rows:` make that exchange, so the
- * job's revealed list (kmeans/job_params.ts) keeps this entry for them alone.
+ * What a vertical run reveals beyond the common items, in the order the `revealed` lists print
+ * them (kmeans/secure_options.ts): the join itself, the positions of `--init rows:` rows (that
+ * exchange happens only with row init), and the labels of the joined rows.
  */
-export const VERTICAL_INIT_ROWS_REVEAL =
-  "vertical join with --init rows: the joined positions of those k rows of party A (party B)";
-
-/**
- * What the vertical join reveals, for the `revealed` lists. The init-rows entry applies to
- * `--init rows:` only (see {@link VERTICAL_INIT_ROWS_REVEAL}); the order is relied on by
- * secure_options.ts (the elbow lists the first three).
- */
-export const VERTICAL_JOIN_REVEALS: readonly string[] = [
-  "feature count of each party and the joined row count (both)",
-  "vertical join: only if the ID sets differ, how many IDs each side lacks; the run then stops " +
-  "(both)",
-  VERTICAL_INIT_ROWS_REVEAL,
-  "final labels of all joined rows, each party in its own file order (both)",
-];
+export const VERTICAL_REVEALS = {
+  join: [
+    "feature count of each party and the joined row count (both)",
+    "vertical join: only if the ID sets differ, how many IDs each side lacks; the run then " +
+    "stops (both)",
+  ],
+  initRows:
+    "vertical join with --init rows: the joined positions of those k rows of party A (party B)",
+  labels: "final labels of all joined rows, each party in its own file order (both)",
+} as const;
 
 /** What each party needs after the join. */
 export interface VerticalJoin {

@@ -11,7 +11,7 @@ import {
   ownFeatures,
   parseKmeansParams,
 } from "../kmeans/job_params.ts";
-import { VERTICAL_INIT_ROWS_REVEAL } from "../kmeans/vertical.ts";
+import { VERTICAL_REVEALS } from "../kmeans/vertical.ts";
 import { UserError } from "../cli/errors.ts";
 
 for (
@@ -86,10 +86,10 @@ Deno.test("vertical: init-row joined positions are listed only for --init rows:"
     const rows = jobRevealedValues(
       parseKmeansParams({ partition: "vertical", k, init: "rows:0,1,2,3,4" }),
     );
-    assert.ok(rows.includes(VERTICAL_INIT_ROWS_REVEAL), `rows, k=${k}`);
+    assert.ok(rows.includes(VERTICAL_REVEALS.initRows), `rows, k=${k}`);
     for (const init of ["random", "kmeans++"]) {
       const list = jobRevealedValues(parseKmeansParams({ partition: "vertical", k, init }));
-      assert.ok(!list.includes(VERTICAL_INIT_ROWS_REVEAL), `${init}, k=${k}`);
+      assert.ok(!list.includes(VERTICAL_REVEALS.initRows), `${init}, k=${k}`);
     }
   }
 });
