@@ -100,6 +100,7 @@ export class ChannelStats {
 
 /** Raised for every transport failure: peer gone, bad frame, timeout, closed channel. */
 export class ChannelError extends Error {
+  /** A transport failure described by a one-line `message` (never containing payload bytes). */
   constructor(message: string) {
     super(message);
     this.name = "ChannelError";

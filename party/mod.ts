@@ -50,6 +50,8 @@ export {
   PROTOCOL_VERSION,
   SESSION_ID_BYTES,
 } from "./handshake.ts";
+// HandshakeError extends it, so the party API exposes it (exit code 2 for usage errors).
+export { UserError } from "../cli/errors.ts";
 export { coinToss, confirmJointSeed, JointSeedMismatchError } from "./coin_toss.ts";
 export {
   connectSession,
