@@ -94,7 +94,10 @@ export function argminTripleWords(n: number, k: number): number {
  * leave back to back with frames they do not wait for, saving one round on each side:
  * L(C + 2) − 2 on P0 and one more on P1. Generating the triples inside (no `andTriples`) adds
  * one round when any gate is needed (k ≥ 3); the B2A adds one on P0, and one on P1 unless
- * k = 2 (its COT frame joins P1's last product frame). Pinned by tests/compare_argmin.test.ts.
+ * k = 2 (its COT frame joins P1's last product frame). A round is counted when a party sends
+ * after receiving, so the count also depends on the frame before the call: these numbers hold
+ * when this party's last frame before argmin was a send (as after triple generation); after a
+ * receive, P0 counts one more. Pinned by tests/compare_argmin.test.ts.
  */
 export function argminRounds(
   k: number,
