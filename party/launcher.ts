@@ -44,6 +44,8 @@ export interface LaunchOptions {
    * the launcher's if SIGINT/SIGTERM interrupts the run; the caller removes them otherwise.
    */
   tempDirs?: string[];
+  /** Called once both children are spawned: their process ids and the launcher's temp dir. */
+  onStart?: (info: { pids: [number, number]; tempDir: string }) => void;
   /** How long the surviving party may take to exit after the other failed; default 5 s. */
   killGraceMs?: number;
 }
@@ -118,6 +120,7 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
         }).spawn(),
       );
     }
+    options.onStart?.({ pids: [children[0].pid, children[1].pid], tempDir });
     const errors: [string | null, string | null] = [null, null];
     const pumps = children.flatMap((child, role) => {
       const prefix = `[${PARTY_NAMES[role]}] `;

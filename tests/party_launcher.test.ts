@@ -54,22 +54,21 @@ Deno.test("launcher: the failure line repeats the error of the party that failed
   assert.ok(err.some((line) => line.startsWith("[B] error: cannot read")), err.join("\n"));
 });
 
-/** Command lines of running processes that contain `marker` (Linux /proc), by pid. */
-async function processesWith(marker: string): Promise<Map<number, string>> {
-  const found = new Map<number, string>();
-  for await (const entry of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const cmdline = (await Deno.readTextFile(`/proc/${entry.name}/cmdline`)).replaceAll(
-        "\0",
-        " ",
-      );
-      if (cmdline.includes(marker)) found.set(Number(entry.name), cmdline);
-    } catch {
-      // the process ended meanwhile
-    }
+/** True while process `pid` exists (`kill -0` through sh, which every Linux/macOS has). */
+async function alive(pid: number): Promise<boolean> {
+  const { code } = await new Deno.Command("sh", {
+    args: ["-c", 'kill -0 "$1" 2>/dev/null', "sh", String(pid)],
+  }).output();
+  return code === 0;
+}
+
+async function killIfAlive(pid: number): Promise<void> {
+  if (!(await alive(pid))) return;
+  try {
+    Deno.kill(pid, "SIGKILL");
+  } catch {
+    // ended meanwhile
   }
-  return found;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -84,6 +83,8 @@ async function exists(path: string): Promise<boolean> {
 for (const [signal, expectedCode] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   Deno.test(`launcher: ${signal} kills both parties, removes the temp dirs, exits ${expectedCode}`, async () => {
     const work = await Deno.makeTempDir({ prefix: "ppkm-launcher-test-" });
+    // Whatever this test started is killed at the end even if an assertion fails first.
+    const cleanup: (() => Promise<void>)[] = [];
     try {
       const callerDir = `${work}/caller-temp`;
       await Deno.mkdir(callerDir);
@@ -93,6 +94,7 @@ for (const [signal, expectedCode] of [["SIGINT", 130], ["SIGTERM", 143]] as cons
         script,
         `import { launchParties } from ${JSON.stringify(LAUNCHER)};\n` +
           `await launchParties({ port: Number(Deno.args[0]), tempDirs: [Deno.args[1]],\n` +
+          `  onStart: (info) => console.log("started " + JSON.stringify(info)),\n` +
           `  commonArgs: ["--job", "net-bench", "--stream-mib", "1000000", "--frame-mib", "4"] });\n`,
       );
       const port = freePort();
@@ -102,6 +104,7 @@ for (const [signal, expectedCode] of [["SIGINT", 130], ["SIGTERM", 143]] as cons
         stdout: "piped",
         stderr: "piped",
       }).spawn();
+      cleanup.push(() => killIfAlive(child.pid));
       const stderr = new Response(child.stderr).text();
       // Wait until both parties report their session, i.e. are well into the job.
       const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -111,10 +114,15 @@ for (const [signal, expectedCode] of [["SIGINT", 130], ["SIGTERM", 143]] as cons
         if (done) break;
         stdout += value;
       }
-      const parties = await processesWith(`127.0.0.1:${port}`);
-      assert.equal(parties.size, 2, `two party processes before the signal: ${stdout}`);
-      const launcherDir = [...parties.values()][0].match(/--json (\S+)\/party-\d\.json/)?.[1];
-      assert.ok(launcherDir && (await exists(launcherDir)), "launcher temp dir exists");
+      const started = JSON.parse(stdout.match(/^started (.*)$/m)?.[1] ?? "null") as
+        | { pids: [number, number]; tempDir: string }
+        | null;
+      assert.ok(started, `the launcher reported its children: ${stdout}`);
+      for (const pid of started.pids) cleanup.push(() => killIfAlive(pid));
+      cleanup.push(() => Deno.remove(started.tempDir, { recursive: true }).catch(() => {}));
+      const launcherDir = started.tempDir;
+      for (const pid of started.pids) assert.ok(await alive(pid), `party ${pid} running`);
+      assert.ok(await exists(launcherDir), "launcher temp dir exists");
 
       child.kill(signal);
       const drain = (async () => {
@@ -128,10 +136,11 @@ for (const [signal, expectedCode] of [["SIGINT", 130], ["SIGTERM", 143]] as cons
         errorText.split("\n").at(-1),
         `error: interrupted by ${signal}: stopped both parties and removed the temporary files`,
       );
-      assert.equal((await processesWith(`127.0.0.1:${port}`)).size, 0, "parties still running");
+      for (const pid of started.pids) assert.equal(await alive(pid), false, `party ${pid} left`);
       assert.equal(await exists(launcherDir), false, "launcher temp dir left behind");
       assert.equal(await exists(callerDir), false, "caller's temp dir left behind");
     } finally {
+      for (const step of cleanup) await step();
       await Deno.remove(work, { recursive: true }).catch(() => {});
     }
   });
