@@ -2,8 +2,10 @@
  * The runtime end to end with real processes: `cli/launch.ts` runs both parties over TCP and
  * gets the plaintext column totals; two processes stream 256 MiB at each other with every
  * byte checked; a parameter mismatch stops both with exit code 2 naming the parameter; killing
- * either party makes the other exit non-zero with one clear line in under 5 s; garbage on the
- * port and bad options are one-line errors.
+ * either party makes the other exit non-zero with one clear line in under 5 s (mid-stream of
+ * net-bench and mid-run of k-means); garbage on the port and bad options are one-line errors;
+ * a man in the middle flipping a coin-toss bit stops both parties with a seed mismatch; the
+ * no-TLS warning goes to stderr.
  */
 
 import assert from "node:assert/strict";
