@@ -28,8 +28,11 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
 import { UserError } from "../cli/errors.ts";
 
-/** Version of the wire protocol and the hello format; bumped on incompatible changes. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version of the wire protocol and the hello format; bumped on incompatible changes
+ * (2: the coin toss ends with a joint-seed confirmation frame in each direction).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** The magic that starts a hello frame. */
 export const HELLO_MAGIC: Uint8Array = new TextEncoder().encode("PPKMHELO");

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "../party/channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { handshake, HandshakeError, type JsonValue } from "../party/handshake.ts";
+import { handshake, HandshakeError, type JsonValue, PROTOCOL_VERSION } from "../party/handshake.ts";
 import { coinToss, confirmJointSeed, JointSeedMismatchError } from "../party/coin_toss.ts";
 import { establishSession } from "../party/session.ts";
 
@@ -143,14 +143,14 @@ Deno.test("handshake: wrong magic, wrong version and malformed JSON are clear er
 
   const badVersion = await helloFrom(hello(7, "{}"));
   assert.ok(badVersion instanceof HandshakeError);
-  assert.match(badVersion.message, /version differs: this party speaks version 1, the peer 7/);
+  assert.match(badVersion.message, /version differs: this party speaks version 2, the peer 7/);
 
-  const badJson = await helloFrom(hello(1, "{not json"));
+  const badJson = await helloFrom(hello(PROTOCOL_VERSION, "{not json"));
   assert.ok(badJson instanceof ChannelError);
   assert.match(badJson.message, /not valid UTF-8 JSON/);
 
   const badShape = await helloFrom(
-    hello(1, JSON.stringify({ role: 2, nonce: "00", params: {}, facts: {} })),
+    hello(PROTOCOL_VERSION, JSON.stringify({ role: 2, nonce: "00", params: {}, facts: {} })),
   );
   assert.ok(badShape instanceof ChannelError);
   assert.match(badShape.message, /malformed/);
