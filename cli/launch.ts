@@ -214,10 +214,14 @@ async function main(): Promise<number> {
         ["--data", files[0], ...tlsArgs("a")],
         ["--data", files[1], ...tlsArgs("b")],
       ],
+      tempDirs: [tempDir], // removed by the launcher too if the user interrupts
     });
     if (outcome.exitCode !== 0) {
       console.error(
-        `error: party A exited with ${outcome.exitCodes[0]}, party B with ${outcome.exitCodes[1]}`,
+        `error: ${
+          outcome.failure ??
+            `party A exited with ${outcome.exitCodes[0]}, party B with ${outcome.exitCodes[1]}`
+        }`,
       );
       return outcome.exitCode;
     }

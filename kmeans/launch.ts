@@ -179,6 +179,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
         ["--data", files[0], "--features", features[0]],
         ["--data", files[1], "--features", features[1]],
       ],
+      tempDirs: [dir], // removed by the launcher too if the user interrupts
     });
     const seconds = (performance.now() - started) / 1000;
     if (outcome.exitCode !== 0) {
