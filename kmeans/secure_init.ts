@@ -13,7 +13,8 @@
  *    secret.
  * 2. For every further centre j: D'_i = min over chosen centres of floor(‖x̂_i − ĉ‖² / 2^s),
  *    with the exact squared distance at scale 2^2f (secure_assign.ts, plus the owners' ‖x̂_i‖²
- *    for the dot form), an EXACT floor by 2^s ({@link floorPow2}), and the running minimum by a
+ *    for the dot form), an EXACT floor by 2^s (protocol/truncation.ts
+ *    {@link truncateExactUnsigned}, bound 63), and the running minimum by a
  *    comparison and a multiplexer. s is public, the smallest that keeps every prefix-sum
  *    comparison below 2^63 (see {@link kmeansPlusPlusPlan}: the public bound n·4dM²·2^w does not
  *    fit the ring otherwise); for the Mall demo s leaves D² on a grid of 1/16 data unit².
@@ -41,12 +42,13 @@
  */
 
 import { UserError } from "../cli/errors.ts";
-import { bitWords, concatBits, packBits, sliceBits } from "../protocol/binary.ts";
+import { bitWords, sliceBits } from "../protocol/binary.ts";
 import { signBits } from "../protocol/comparison.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { bitTimesOwnerValues, bitTimesShared } from "../protocol/conversion.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { shareInput } from "../protocol/sharing.ts";
+import { truncateExactUnsigned } from "../protocol/truncation.ts";
 import type { KmeansPlusPlusDraws } from "./init.ts";
 import { type DistanceForm, secureDistances } from "./secure_assign.ts";
 import { rowInertiaShares } from "./secure_inertia.ts";
@@ -142,51 +144,6 @@ export function shareInitialRows(
   return centroids;
 }
 
-/**
- * Exact shares of floor(v_i / 2^s) for shared v_i ∈ [0, 2^63). With shares v_p = 2^s·h_p + l_p
- * (as unsigned integers), floor(v / 2^s) = h_0 + h_1 + c − 2^(64−s)·wrap where
- * c = [l_0 + l_1 ≥ 2^s] is the sign test of the locally shared l_0 − 2^s + l_1 (s + 2 bits),
- * and, since v < 2^63, wrap = m_0 OR m_1 = m_0 + m_1 − m_0·m_1 for the top bits m_p of the
- * shares (the inertia opening's argument, secure_inertia.ts). The B2A of c and the product
- * m_0·m_1 share one COT batch with party 0 as owner.
- */
-export async function floorPow2(
-  ctx: MpcContext,
-  values: BigUint64Array,
-  s: number,
-): Promise<BigUint64Array> {
-  if (!Number.isInteger(s) || s < 0 || s > 62) throw new RangeError(`floorPow2: shift ${s}`);
-  if (s === 0) return values.slice();
-  const n = values.length;
-  const shift = BigInt(s);
-  const low = (1n << shift) - 1n;
-  const first = ctx.role === 0;
-  const carryInput = new BigUint64Array(n);
-  const tops = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    carryInput[i] = first ? (v & low) - (1n << shift) : v & low;
-    tops[i] = Number(v >> 63n);
-  }
-  const negative = await signBits(ctx, carryInput, s + 2); // [l_0 + l_1 < 2^s] = 1 − c
-  const wrapScale = 1n << BigInt(64 - s);
-  const topBits = first ? new Uint32Array(bitWords(n)) : packBits(tops);
-  let ownerValues: BigUint64Array | null = null;
-  if (first) {
-    ownerValues = new BigUint64Array(2 * n);
-    ownerValues.fill(1n, 0, n);
-    for (let i = 0; i < n; i++) ownerValues[n + i] = tops[i] === 1 ? wrapScale : 0n;
-  }
-  const bits = concatBits([negative, topBits], [n, n]);
-  const products = await bitTimesOwnerValues(ctx, bits, 0, ownerValues, 1, 2 * n);
-  const out = new BigUint64Array(n);
-  for (let i = 0; i < n; i++) {
-    const mine = tops[i] === 1 ? wrapScale : 0n;
-    out[i] = (values[i] >> shift) + (first ? 1n : 0n) - products[i] - mine + products[n + i];
-  }
-  return out;
-}
-
 /** Options of {@link secureKmeansPlusPlus} (public; both parties pass the same). */
 export interface SecureKmeansPlusPlusOptions {
   /** Number of centres. */
@@ -210,7 +167,7 @@ async function centreWeights(
 ): Promise<BigUint64Array> {
   const partial = await secureDistances(ctx, ops, layout, own, centre, 1, options.distance);
   const exact = rowInertiaShares(ctx, layout, own, partial, options.distance);
-  return await floorPow2(ctx, exact, options.plan.truncationBits);
+  return await truncateExactUnsigned(ctx, exact, options.plan.truncationBits, 63);
 }
 
 /** Shares of Σ_i onehot_i · x̂_i (d values) from the owners' rows. */

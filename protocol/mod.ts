@@ -1,7 +1,7 @@
 /**
  * Public surface of the secure-computation layer: Z_2^64 arithmetic, fixed point, additive and
  * XOR sharing, dealer-free preprocessing from OT (Gilboa 1999; SecureML 2017), Beaver products,
- * vector OLE, truncation, bit triples, comparisons (CrypTFlow2 millionaires'), bit/arithmetic
+ * vector OLE, truncation (local SecureML and exact), bit triples, comparisons (CrypTFlow2 millionaires'), bit/arithmetic
  * conversions, multiplexer and argmin, and the per-party context type. Security assumptions
  * are stated in each module.
  *
@@ -76,6 +76,10 @@ export {
   divideByPublic,
   fixedDivideByPublic,
   fixedTruncate,
+  fixedTruncateExact,
+  MAX_EXACT_SHIFT,
+  truncateExact,
+  truncateExactUnsigned,
   truncateShares,
 } from "./truncation.ts";
 export {

@@ -2,12 +2,12 @@
  * Secure k-means++ (kmeans/secure_init.ts) against the exact fixed-point k-means++ reference
  * (kmeans/init.ts fixedKmeansPlusPlus) with the same public draws: the secure initial
  * centroids equal the reference's rows bit for bit, and the full secure run then matches the
- * reference labels and centroids; both partitions, dot and square distances. Plus the exact
- * floor by 2^s and hand-computed reference cases.
+ * reference labels and centroids; both partitions, dot and square distances. Plus
+ * hand-computed reference cases. (The exact floor by 2^s it uses is tested in
+ * arith_truncation_exact.test.ts.)
  */
 import assert from "node:assert/strict";
-import { memoryContextPair, testSeed } from "./support.ts";
-import { Prg } from "../party/prg.ts";
+import { memoryContextPair } from "./support.ts";
 import { loadCsv } from "../data/csv.ts";
 import { generateBlobs } from "../data/synthetic.ts";
 import { encodeFixedPoint, kmeansFixed } from "../kmeans/fixed_reference.ts";
@@ -16,7 +16,7 @@ import {
   type KmeansPlusPlusDraws,
   kmeansPlusPlusDraws,
 } from "../kmeans/init.ts";
-import { floorPow2, kmeansPlusPlusPlan, secureKmeansPlusPlus } from "../kmeans/secure_init.ts";
+import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "../kmeans/secure_init.ts";
 import { jointLayout, type Partition } from "../kmeans/secure_layout.ts";
 import { secureKmeans } from "../kmeans/secure_lloyd.ts";
 import type { SecureKmeansOptions } from "../kmeans/secure_options.ts";
@@ -64,26 +64,6 @@ Deno.test("kmeans++ plan keeps the selection comparison inside 64 bits", () => {
   assert.equal(plan.minimumBits, 32);
   assert.equal(kmeansPlusPlusPlan(4, 1, 4, 4).truncationBits, 0);
   assert.throws(() => kmeansPlusPlusPlan(1 << 20, 64, 16, 14), /kmeans\+\+/);
-});
-
-Deno.test("floorPow2 gives exact floors of shared values below 2^63", async () => {
-  const [c0, c1] = await memoryContextPair(31);
-  const values: bigint[] = [0n, 1n, (1n << 62n) - 1n, 12345678901234n, (1n << 40n) + 7n];
-  let state = 77n;
-  for (let i = 0; i < 300; i++) {
-    state = (state * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n);
-    values.push(state >> BigInt(1 + (i % 40)));
-  }
-  // Seeded masks so that a failure replays with the same shares.
-  const masks = new Prg(testSeed(31, 3)).ring(values.length);
-  const share0 = BigUint64Array.from(values, (v, i) => v - masks[i]);
-  for (const s of [1, 13, 28, 40]) {
-    const [a, b] = await Promise.all([floorPow2(c0, share0, s), floorPow2(c1, masks, s)]);
-    for (let i = 0; i < values.length; i++) {
-      assert.equal(BigInt.asUintN(64, a[i] + b[i]), values[i] >> BigInt(s), `value ${i}, s ${s}`);
-    }
-  }
-  c0.channel.close();
 });
 
 /** This party's block of `data` (scale 2^f) and the layout, as in kmeans/secure_harness.ts. */
