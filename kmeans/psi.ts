@@ -7,17 +7,24 @@
  * onto the group (RFC 9380 hash-to-curve for ristretto255, RFC 9496, with our own DST):
  *
  *     round 1: P sends a·H(u_i) in a random order (permutation π_P); Q likewise b·H(v_j) (π_Q)
- *     round 2: P returns a·(b·H(v_j)) in the order received; Q returns b·(a·H(u_i)) likewise
+ *     round 2: P returns a·(b·H(v_j)) in a FRESH random order σ_P; Q returns b·(a·H(u_i)) in σ_Q
+ *     round 3 (only if both ID sets are equal): P sends σ_P, Q sends σ_Q
  *
- * Afterwards P knows the final tag ab·H(u_i) of each of its own rows (it undoes π_P) and the set
- * of Q's final tags in Q's random order, which it cannot link to Q's rows. Equal IDs give equal
- * tags. Both send at once, so the whole exchange is two rounds whatever the number of IDs.
+ * After round 2, P holds the set of its own final tags ab·H(u_i) (in Q's fresh order σ_Q, so it
+ * cannot tell which tag belongs to which of its rows) and the set of Q's final tags (in Q's
+ * order π_Q, unlinkable to Q's rows). Comparing the two sets gives the intersection size and
+ * nothing else. Only when the sets are equal — every ID on both sides matches, so there is
+ * nothing left to hide — do the parties send their shuffles, and each maps its final tags back
+ * to its own rows (equal IDs give equal tags). Both parties compute the same intersection size,
+ * so they take the same branch without a further message. Rounds: 2, plus 1 when the join
+ * succeeds; both parties send at once in each.
  *
  * Security (semi-honest, DDH in the random-oracle model): each party learns the peer's item
- * count (public anyway), which of its own items are in the intersection, and the intersection
- * size; nothing about the peer's other IDs, nor the peer's file order (shuffled). The secret
- * scalar comes from the party's private PRG and never leaves it. An ID guess cannot be tested
- * offline: a tag needs both scalars.
+ * count (public anyway) and the intersection size; when the sets differ, not which of its own
+ * items are missing at the peer (σ hides that), and never anything about the peer's other IDs
+ * or the peer's file order. The secret scalar and the shuffles come from the party's private
+ * PRG; the scalar never leaves it. An ID guess cannot be tested offline: a tag needs both
+ * scalars.
  *
  * Validation of every received byte: frame lengths must be exactly count × 32; every point
  * must be a canonical ristretto255 encoding (noble's `fromBytes` rejects the rest) and not the
@@ -28,7 +35,7 @@
  */
 
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
-import { type Channel, ChannelError, recvBytes } from "../party/channel.ts";
+import { type Channel, ChannelError, recvBytes, recvU32 } from "../party/channel.ts";
 import type { Prg } from "../party/prg.ts";
 
 /** Bytes of one encoded ristretto255 point (a blinded ID or a final tag). */
@@ -41,10 +48,13 @@ const ENCODER = new TextEncoder();
 
 /** What one party holds after {@link psiTags}. */
 export interface PsiTags {
-  /** Final tag of each own row, in own file order: ownCount × 32 bytes. */
-  own: Uint8Array;
-  /** The peer's final tags in the peer's random order: peerCount × 32 bytes. */
-  peer: Uint8Array;
+  /** Size of the intersection of the two ID sets (equal on both sides). */
+  matched: number;
+  /**
+   * Final tag of each own row, in own file order (ownCount × 32 bytes), or null when the ID
+   * sets differ (the shuffles are then never sent, so the rows stay unlinked).
+   */
+  own: Uint8Array | null;
 }
 
 /** A uniform non-zero scalar mod the group order, from 64 bytes of the private PRG. */
@@ -116,9 +126,9 @@ function encodeAll(points: RistrettoPoint[]): Uint8Array {
 }
 
 /**
- * Runs the two-round DH-PSI exchange (see the module doc). `peerCount` is the peer's item count
- * as announced in the handshake; the frames must match it exactly. The scalar and the shuffle
- * come from `prg`, which must be this party's private PRG.
+ * Runs the DH-PSI exchange (see the module doc). `peerCount` is the peer's item count as
+ * announced in the handshake; the frames must match it exactly. The scalar and the shuffles
+ * come from `prg`, this party's private PRG.
  */
 export async function psiTags(
   channel: Channel,
@@ -136,18 +146,44 @@ export async function psiTags(
     peerCount,
     "blinded IDs",
   );
-  // Round 2: the peer's blinded IDs under our scalar too, in the order received.
-  const peer = encodeAll(theirs.map((point) => point.multiply(scalar)));
-  channel.send(peer.slice());
+  // Round 2: the peer's blinded IDs under our scalar too, re-shuffled (σ) so that the peer
+  // cannot link the returned tags to its rows unless we later send σ.
+  const sigma = randomPermutation(peerCount, prg);
+  const peerTags = encodeAll(theirs.map((point) => point.multiply(scalar)));
+  const shuffled = new Uint8Array(peerTags.length);
+  for (let j = 0; j < peerCount; j++) {
+    shuffled.set(
+      peerTags.subarray(sigma[j] * PSI_POINT_BYTES, (sigma[j] + 1) * PSI_POINT_BYTES),
+      j * PSI_POINT_BYTES,
+    );
+  }
+  channel.send(shuffled);
   await channel.flush();
   const returned = await recvBytes(channel, ids.length * PSI_POINT_BYTES, "double-blinded IDs");
   decodePoints(returned, ids.length, "double-blinded IDs");
+  const peerSet = new Set<string>();
+  for (let j = 0; j < peerCount; j++) peerSet.add(tagKey(peerTags, j));
+  let matched = 0;
+  for (let i = 0; i < ids.length; i++) if (peerSet.has(tagKey(returned, i))) matched++;
+  if (matched !== ids.length || matched !== peerCount) return { matched, own: null };
+  // Round 3, equal sets only: exchange the shuffles; returned[j] is the tag of our row
+  // perm[peerSigma[j]].
+  channel.send(new Uint8Array(Uint32Array.from(sigma).buffer));
+  await channel.flush();
+  const peerSigma = await recvU32(channel, ids.length, "PSI shuffle");
+  const seen = new Uint8Array(ids.length);
+  for (const position of peerSigma) {
+    if (position >= ids.length || seen[position]) {
+      throw new ChannelError("peer sent a PSI shuffle that is not a permutation");
+    }
+    seen[position] = 1;
+  }
   const own = new Uint8Array(ids.length * PSI_POINT_BYTES);
-  for (let i = 0; i < ids.length; i++) {
+  for (let j = 0; j < ids.length; j++) {
     own.set(
-      returned.subarray(i * PSI_POINT_BYTES, (i + 1) * PSI_POINT_BYTES),
-      perm[i] * PSI_POINT_BYTES,
+      returned.subarray(j * PSI_POINT_BYTES, (j + 1) * PSI_POINT_BYTES),
+      perm[peerSigma[j]] * PSI_POINT_BYTES,
     );
   }
-  return { own, peer };
+  return { matched, own };
 }

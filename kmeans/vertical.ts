@@ -10,8 +10,9 @@
  * file order at the end.
  *
  * Both files must hold the same ID set (the partition is vertical). If they do not, the only
- * thing revealed is how many IDs each side lacks (counts, computed alike on both sides from
- * the tags, so both fail with the same message and no extra message is needed).
+ * thing revealed is how many IDs each side lacks (counts from the intersection size, computed
+ * alike on both sides, so both fail with the same message; which IDs are missing stays hidden,
+ * see psi.ts).
  *
  * `--init rows:` indices count in party A's file order (issue 7). Party A sends the joined
  * positions of those rows to party B: that reveals, for those k public rows only, which joined
@@ -65,7 +66,7 @@ export function checkUniqueIds(ids: readonly string[], source: string): void {
 }
 
 /**
- * Joins the two parties' rows on their ID columns by DH-PSI (two rounds). `peerRows` is the
+ * Joins the two parties' rows on their ID columns by DH-PSI (three rounds). `peerRows` is the
  * peer's row count from the handshake; `prg` must be this party's private PRG. Resolves to a
  * {@link VerticalJoin}: the joined row count `n` and `order[p]`, this party's own file row at
  * joined position p (spelled out so the public API names no module-private type).
@@ -80,23 +81,20 @@ export async function joinVertical(
   if (peerRows > MAX_JOIN_ROWS) {
     throw new ChannelError(`peer announced ${peerRows} rows, more than ${MAX_JOIN_ROWS}`);
   }
-  const tags = await psiTags(channel, ids, peerRows, prg);
-  const peerSet = new Set<string>();
-  for (let j = 0; j < peerRows; j++) peerSet.add(tagKey(tags.peer, j));
-  const keys = ids.map((_, i) => tagKey(tags.own, i));
-  const matched = keys.reduce((count, key) => count + (peerSet.has(key) ? 1 : 0), 0);
+  const { matched, own } = await psiTags(channel, ids, peerRows, prg);
   const ownMissingAtPeer = ids.length - matched;
   const peerMissingHere = peerRows - matched;
   const [missingInB, missingInA] = role === 0
     ? [ownMissingAtPeer, peerMissingHere]
     : [peerMissingHere, ownMissingAtPeer];
-  if (missingInB > 0 || missingInA > 0) {
+  if (own === null) {
     throw new UserError(
       `vertical join on the ID column failed: ${missingInB} ID(s) of party A are missing at ` +
         `party B and ${missingInA} ID(s) of party B are missing at party A (both files must hold ` +
         `the same IDs)`,
     );
   }
+  const keys = ids.map((_, i) => tagKey(own, i));
   // Equal sets: sorting by tag gives both parties the same joined order.
   const order = Int32Array.from(ids, (_, i) => i).sort((x, y) =>
     keys[x] < keys[y] ? -1 : keys[x] > keys[y] ? 1 : 0

@@ -131,3 +131,44 @@ Deno.test("init rows in A's file order map to the same joined positions on both 
   for (let i = 0; i < IDS.length; i++) assert.equal(labelsA[i], labelsB[IDS.length - 1 - i]);
   c0.close();
 });
+
+Deno.test("PSI with different ID sets: only the intersection size, rows stay unlinked", async () => {
+  // A = {a, b, c}, B = {a, b, x}: each learns that one of its IDs is unmatched, not which.
+  const [c0, c1] = memoryChannelPair();
+  const receivedByA: Uint8Array[] = [];
+  const recv = c0.recv.bind(c0);
+  c0.recv = async () => {
+    const frame = await recv();
+    receivedByA.push(frame.slice());
+    return frame;
+  };
+  const [a, b] = await Promise.all([
+    psiTags(c0, ["a", "b", "c"], 3, new Prg(testSeed(8, 0))),
+    psiTags(c1, ["a", "x", "b"], 3, new Prg(testSeed(8, 1))),
+  ]);
+  assert.equal(a.matched, 2);
+  assert.equal(b.matched, 2);
+  assert.equal(a.own, null);
+  assert.equal(b.own, null);
+  // Two frames only (blinded IDs, double-blinded IDs): the shuffle that would link the
+  // returned tags to A's rows is never sent.
+  assert.equal(receivedByA.length, 2);
+  c0.close();
+});
+
+Deno.test("PSI returns each party's own tags in a fresh order until the sets are known equal", async () => {
+  // With equal sets the third round maps tags back: equal IDs get equal tags on both sides.
+  const [c0, c1] = memoryChannelPair();
+  const idsB = ["b", "c", "a"];
+  const [a, b] = await Promise.all([
+    psiTags(c0, ["a", "b", "c"], 3, new Prg(testSeed(9, 0))),
+    psiTags(c1, idsB, 3, new Prg(testSeed(9, 1))),
+  ]);
+  assert.equal(a.matched, 3);
+  const tag = (own: Uint8Array | null, i: number) =>
+    Array.from(own!.subarray(i * PSI_POINT_BYTES, (i + 1) * PSI_POINT_BYTES)).join(",");
+  for (const [i, id] of ["a", "b", "c"].entries()) {
+    assert.equal(tag(a.own, i), tag(b.own, idsB.indexOf(id)));
+  }
+  c0.close();
+});
