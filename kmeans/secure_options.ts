@@ -110,6 +110,16 @@ export function isKmeansPlusPlus(init: string | undefined): boolean {
   return text === "kmeans++" || text === "k-means++";
 }
 
+/** What `--init random` makes public: the rows it draws from the public init seed. */
+function randomInitRevealed(init: string | undefined): string[] {
+  return init?.trim() === "random"
+    ? [
+      "--init random: the k initial rows, drawn from the public init seed, independent of the " +
+      "data (both)",
+    ]
+    : [];
+}
+
 /** True for `--init rows:...` (public joint row indices). */
 function isRowsInit(init: string | undefined): boolean {
   return init?.trim().startsWith("rows:") ?? false;
@@ -139,6 +149,7 @@ export function revealedValues(
       "final centroids (both)",
     ];
   if (isKmeansPlusPlus(options.init)) out.push(...kmeansPlusPlusRevealed(layout.partition));
+  out.push(...randomInitRevealed(options.init));
   if (options.reveal === "sizes") out.push("cluster sizes of each iteration (both)");
   if (options.revealFinalSizes) out.push("final cluster sizes (both)");
   if (options.revealInertia) out.push("final inertia (both)");
@@ -155,6 +166,7 @@ export function elbowRevealedValues(
       ? ["row count of each party (both)"]
       : verticalJoinRevealed(options.init)),
     ...(isKmeansPlusPlus(options.init) ? kmeansPlusPlusRevealed(layout.partition) : []),
+    ...randomInitRevealed(options.init),
     "convergence bit of each iteration (both)",
     "final inertia for each k (both)",
     ...(options.reveal === "sizes" ? ["cluster sizes of each iteration (both)"] : []),

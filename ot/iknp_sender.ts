@@ -6,7 +6,6 @@
  */
 
 import { type Channel } from "../party/channel.ts";
-import {} from "node:timers";
 import { Prg, randomSeed } from "../party/prg.ts";
 import { RowExpander } from "./row_prg.ts";
 import type { OtExtensionSender, OtWidths, RandomOtSenderOutput } from "./types.ts";

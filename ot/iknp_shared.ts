@@ -7,15 +7,7 @@
  */
 
 import { type Channel, ChannelError } from "../party/channel.ts";
-import {} from "node:timers";
-import {} from "../party/prg.ts";
-import {} from "./row_prg.ts";
-import type {} from "./types.ts";
 import { TccrHash } from "./tccr_hash.ts";
-import {} from "./transpose_wasm.ts";
-import {} from "./gilboa_fold.ts";
-import {} from "./kos_check.ts";
-import {} from "./ring_correlation.ts";
 
 /** Security parameter κ: base OTs and matrix height. */
 export const KAPPA = 128;

@@ -20,8 +20,10 @@
  * therefore sends a hash of the seed, domain-separated by its role so that reflecting a
  * party's own value back to it does not pass, and checks the peer's against its own seed. A
  * mismatch stops both sides with {@link JointSeedMismatchError} (exit code 1, like every peer
- * or transport failure). This only catches divergence of the seed; tampering later in a run
- * is outside the semi-honest model without TLS, which is what protects the link. The hash
+ * or transport failure). Everything the confirmation hashes crosses the wire in the clear, so
+ * it catches accidental corruption and blind tampering only: an attacker who changes a share
+ * can also recompute both confirmations. Against an active network attacker only TLS with
+ * mutual authentication protects the link (and everything after the coin toss). The hash
  * reveals nothing new: the seed is already common to both parties.
  *
  * @module

@@ -69,7 +69,7 @@ export interface LaunchResult {
 }
 
 /** Exit codes of the launcher when interrupted (128 + signal number, as shells report). */
-export const INTERRUPT_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
+export const INTERRUPT_EXIT_CODES = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 } as const;
 
 /** A free TCP port on 127.0.0.1 (bound and released; a race is possible but harmless here). */
 export function freePort(): number {
@@ -84,11 +84,13 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
   const log = options.log ?? ((line: string) => console.log(line));
   const errorLog = options.errorLog ?? ((line: string) => console.error(line));
   const port = options.port ?? freePort();
-  const tempDir = await Deno.makeTempDir({ prefix: "ppkm-launch-" });
   const children: Deno.ChildProcess[] = [];
-  const removeSignalListeners = onInterrupt((signal) =>
-    stopOnInterrupt(signal, children, [tempDir, ...(options.tempDirs ?? [])])
-  );
+  const dirs = [...(options.tempDirs ?? [])];
+  // Listen before anything is written, and keep listening until it is all removed: the
+  // parties' result files hold labels.
+  const removeSignalListeners = onInterrupt((signal) => stopOnInterrupt(signal, children, dirs));
+  const tempDir = await Deno.makeTempDir({ prefix: "ppkm-launch-" });
+  dirs.push(tempDir);
   try {
     const jsonPaths = [0, 1].map((role) => `${tempDir}/party-${role}.json`);
     for (const role of [0, 1]) {
@@ -159,8 +161,8 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
       failure: exitCode === 0 ? undefined : describeFailure(exitCodes, errors, failureOrder),
     };
   } finally {
-    removeSignalListeners();
     await Deno.remove(tempDir, { recursive: true }).catch(() => {});
+    removeSignalListeners();
   }
 }
 
@@ -181,9 +183,9 @@ function describeFailure(
  * Calls `handler` on SIGINT or SIGTERM (which then no longer end the process by themselves);
  * returns a function that removes the listeners.
  */
-function onInterrupt(handler: (signal: "SIGINT" | "SIGTERM") => void): () => void {
+function onInterrupt(handler: (signal: InterruptSignal) => void): () => void {
   const installed: [Deno.Signal, () => void][] = [];
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  for (const signal of ["SIGHUP", "SIGINT", "SIGTERM"] as const) {
     const listener = () => handler(signal);
     try {
       Deno.addSignalListener(signal, listener);
@@ -197,9 +199,12 @@ function onInterrupt(handler: (signal: "SIGINT" | "SIGTERM") => void): () => voi
   };
 }
 
+/** The signals that stop a launch (hang-up, Ctrl-C, kill). */
+type InterruptSignal = keyof typeof INTERRUPT_EXIT_CODES;
+
 /** Kills both children, removes `dirs`, prints one line and exits with the signal's code. */
 async function stopOnInterrupt(
-  signal: "SIGINT" | "SIGTERM",
+  signal: InterruptSignal,
   children: Deno.ChildProcess[],
   dirs: string[],
 ): Promise<never> {
