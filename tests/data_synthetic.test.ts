@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
 import { blobCsvChunks, generateBlobs, parseCsv, writeBlobCsv } from "../data/mod.ts";
-
-const GEN = fileURLToPath(new URL("../cli/gen.ts", import.meta.url));
+import { runCli } from "./cli_support.ts";
 
 function csvText(...args: Parameters<typeof blobCsvChunks>): string {
   return [...blobCsvChunks(...args)].join("");
@@ -88,18 +86,7 @@ Deno.test("writeBlobCsv writes the same bytes as the chunk generator", async () 
   }
 });
 
-async function runGen(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", GEN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
+const runGen = (args: string[]) => runCli("cli/gen.ts", args, ["--allow-read", "--allow-write"]);
 
 Deno.test("deno task gen writes byte-identical files for the same seed", async () => {
   const dir = await Deno.makeTempDir();

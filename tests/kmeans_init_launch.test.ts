@@ -7,21 +7,9 @@
 import assert from "node:assert/strict";
 import { parseKmeansParams } from "../kmeans/job.ts";
 import { elbowRevealedValues, revealedValues } from "../kmeans/secure_options.ts";
+import { runCli } from "./cli_support.ts";
 
-const LAUNCH = new URL("../cli/launch.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
-
-async function launch(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", `--config=${CONFIG}`, "-A", LAUNCH, ...args],
-    stdin: "null",
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
+const launch = (args: string[]) => runCli("cli/launch.ts", args);
 
 Deno.test("the job accepts --init kmeans++ and lists the first row as revealed", () => {
   const params = parseKmeansParams({ init: "kmeans++", k: "5" });

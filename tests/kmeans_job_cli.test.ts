@@ -6,29 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../party/launcher.ts";
+import { type CliOutcome, runCli } from "./cli_support.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MALL = `${ROOT}data/Mall_Customers.csv`;
 const INCOME = "Annual Income (k$)";
 const SCORE = "Spending Score (1-100)";
 
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function party(args: string[]): Promise<Outcome> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "-A", `${ROOT}cli/party.ts`, ...args],
-    stdin: "null",
-  }).output();
-  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: text(output.stdout), stderr: text(output.stderr) };
-}
+const party = (args: string[]): Promise<CliOutcome> => runCli("cli/party.ts", args);
 
 /** Runs party A (listening) and party B (connecting) with their own extra arguments. */
-function pair(common: string[], a: string[], b: string[]): Promise<[Outcome, Outcome]> {
+function pair(common: string[], a: string[], b: string[]): Promise<[CliOutcome, CliOutcome]> {
   const port = freePort();
   const timeout = ["--connect-timeout", "10", "--idle-timeout", "10"];
   return Promise.all([

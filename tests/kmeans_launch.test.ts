@@ -4,21 +4,9 @@
  * `deno task bench-kmeans`, not here.
  */
 import assert from "node:assert/strict";
+import { runCli } from "./cli_support.ts";
 
-const LAUNCH = new URL("../cli/launch.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
-
-async function launch(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", `--config=${CONFIG}`, "-A", LAUNCH, ...args],
-    stdin: "null",
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
+const launch = (args: string[]) => runCli("cli/launch.ts", args);
 
 for (const partition of ["horizontal", "vertical"]) {
   Deno.test(`default Mall demo (${partition}) has 0 differing labels and sends < 100 MB`, async () => {

@@ -5,17 +5,9 @@
  * line, and no party output (no "[A]"/"[B]" lines, no result table).
  */
 import assert from "node:assert/strict";
+import { runCli } from "./cli_support.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
-
-async function launch(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", "-A", `${ROOT}cli/launch.ts`, ...args],
-    stdin: "null",
-  }).output();
-  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: text(output.stdout), stderr: text(output.stderr) };
-}
+const launch = (args: string[]) => runCli("cli/launch.ts", args);
 
 const dir = await Deno.makeTempDir({ prefix: "launch-inputs-test-" });
 const good = `${dir}/good.csv`;

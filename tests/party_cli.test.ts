@@ -86,6 +86,29 @@ function errorLines(lines: string[]): string[] {
   return lines.filter((line) => line.startsWith("error:"));
 }
 
+/**
+ * Kills `parties[victim]` with SIGKILL and checks that the other party exits non-zero within
+ * 5 s with exactly one error line naming the lost peer; returns the survivor.
+ */
+async function assertSurvivorStops(parties: Running[], victim: number): Promise<Running> {
+  const killedAt = Date.now();
+  parties[victim].child.kill("SIGKILL");
+  const survivor = parties[1 - victim];
+  const code = await Promise.race([
+    survivor.done,
+    new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5000)),
+  ]);
+  if (code === -1) survivor.child.kill("SIGKILL");
+  await Promise.all(parties.map((party) => party.done));
+  assert.notEqual(code, -1, "survivor still running 5 s after its peer was killed");
+  assert.notEqual(code, 0, survivor.lines.join("\n"));
+  assert.ok(Date.now() - killedAt < 5000);
+  const errors = errorLines(survivor.lines);
+  assert.equal(errors.length, 1, survivor.lines.join("\n"));
+  assert.match(errors[0], /peer .* closed the connection|connection to peer .* failed/);
+  return survivor;
+}
+
 /** Column totals of the Mall data computed directly from the file (the plaintext reference). */
 async function mallTotals(columns: string[]): Promise<number[]> {
   const [header, ...rows] = (await Deno.readTextFile(MALL)).trim().split("\n");
@@ -152,21 +175,7 @@ for (const victim of [0, 1]) {
     ];
     await Promise.all(parties.map((party) => party.waitFor(/session established/)));
     await new Promise((resolve) => setTimeout(resolve, 300)); // well into the stream
-    const killedAt = Date.now();
-    parties[victim].child.kill("SIGKILL");
-    const survivor = parties[1 - victim];
-    const code = await Promise.race([
-      survivor.done,
-      new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5000)),
-    ]);
-    if (code === -1) survivor.child.kill("SIGKILL");
-    await Promise.all(parties.map((party) => party.done));
-    assert.notEqual(code, -1, "survivor still running 5 s after its peer was killed");
-    assert.notEqual(code, 0);
-    assert.ok(Date.now() - killedAt < 5000);
-    const errors = errorLines(survivor.lines);
-    assert.equal(errors.length, 1, survivor.lines.join("\n"));
-    assert.match(errors[0], /peer .* closed the connection|connection to peer .* failed/);
+    await assertSurvivorStops(parties, victim);
   });
 }
 
@@ -354,22 +363,8 @@ for (const victim of [0, 1]) {
       // After the first Lloyd iteration: OT setup and preprocessing are done, more iterations
       // follow (about a dozen more on this data).
       await parties[victim].waitFor(/^iteration 1:/, 60_000);
-      const killedAt = Date.now();
-      parties[victim].child.kill("SIGKILL");
-      const survivor = parties[1 - victim];
-      const code = await Promise.race([
-        survivor.done,
-        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 5000)),
-      ]);
-      if (code === -1) survivor.child.kill("SIGKILL");
-      await Promise.all(parties.map((party) => party.done));
-      assert.notEqual(code, -1, "survivor still running 5 s after its peer was killed");
-      assert.notEqual(code, 0, survivor.lines.join("\n"));
-      assert.ok(Date.now() - killedAt < 5000);
+      const survivor = await assertSurvivorStops(parties, victim);
       assert.ok(!survivor.lines.some((line) => /^centroids after/.test(line)), "run finished");
-      const errors = errorLines(survivor.lines);
-      assert.equal(errors.length, 1, survivor.lines.join("\n"));
-      assert.match(errors[0], /peer .* closed the connection|connection to peer .* failed/);
     } finally {
       await Deno.remove(files[0].replace(/\/a\.csv$/, ""), { recursive: true });
     }

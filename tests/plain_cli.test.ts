@@ -2,22 +2,12 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadCsv } from "../data/mod.ts";
 import { elbowPlotSvg, kmeans } from "../kmeans/mod.ts";
+import { runCli } from "./cli_support.ts";
 
-const PLAIN = fileURLToPath(new URL("../cli/plain.ts", import.meta.url));
 const MALL = fileURLToPath(new URL("../data/Mall_Customers.csv", import.meta.url));
 
-async function runPlain(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", PLAIN, ...args],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
+const runPlain = (args: string[]) =>
+  runCli("cli/plain.ts", args, ["--allow-read", "--allow-write", "--allow-env"]);
 
 /** Throws unless `svg` is a well-formed SVG document (balanced tags, quoted attributes). */
 function assertWellFormedSvg(svg: string): void {
