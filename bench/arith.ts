@@ -17,14 +17,14 @@
 
 import { parseArgs } from "node:util";
 import { connectSession } from "../party/session.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { beaverMultiply, squareShared } from "../protocol/beaver.ts";
 import { open } from "../protocol/sharing.ts";
 import { cpuUsage } from "node:process";
-import { launchBothRoles, positiveInt } from "./two_process.ts";
+import { launchBothRoles, positiveInt } from "../testing/two_process.ts";
 
 /** CPU seconds (user + system) this process has used so far. */
 function cpuSeconds(): number {

@@ -17,14 +17,14 @@
 
 import { parseArgs } from "node:util";
 import { connectSession } from "../party/session.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { open } from "../protocol/sharing.ts";
 import { openBits } from "../protocol/binary.ts";
 import { comparisonRounds, DEFAULT_DIGIT_BITS, signBits } from "../protocol/comparison.ts";
 import { argmin } from "../protocol/argmin.ts";
-import { launchBothRoles, positiveInt } from "./two_process.ts";
+import { launchBothRoles, positiveInt } from "../testing/two_process.ts";
 
 const options = {
   role: { type: "string" },

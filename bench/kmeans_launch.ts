@@ -16,8 +16,8 @@
 
 import { parseArgs } from "node:util";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg, randomSeed } from "../party/prg.ts";
-import { joinVertical } from "../kmeans/vertical.ts";
+import { Prg, randomSeed } from "../core/prg.ts";
+import { joinVertical } from "../kmeans/secure/vertical.ts";
 
 const LAUNCH = new URL("../cli/launch.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;

@@ -13,8 +13,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { runMain, UserError } from "../cli/errors.ts";
-import { launchParties } from "../party/launcher.ts";
+import { runMain, UserError } from "../core/errors.ts";
+import { launchParties } from "../cli/launcher.ts";
 
 interface NetBenchResult {
   oneWayGBps: number;

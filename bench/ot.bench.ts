@@ -7,7 +7,7 @@
  */
 
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import {
   fillTweaks,
   type IknpEndpoints,

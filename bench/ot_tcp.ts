@@ -16,10 +16,10 @@
 import { parseArgs } from "node:util";
 import { denoConnStream } from "../party/byte_stream.ts";
 import { TcpChannel } from "../party/tcp_channel.ts";
-import { Prg, randomSeed } from "../party/prg.ts";
+import { Prg, randomSeed } from "../core/prg.ts";
 import type { Channel } from "../party/channel.ts";
 import { DEFAULT_CHUNK_OTS, setupOtEndpoints } from "../ot/mod.ts";
-import { freePort } from "./two_process.ts";
+import { freePort } from "../testing/two_process.ts";
 
 const SAMPLE_OTS = 4096;
 

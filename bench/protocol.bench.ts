@@ -11,8 +11,8 @@ import { ringAdd, ringMul } from "../protocol/ring.ts";
 import { generateSquarePairs, generateTriples } from "../protocol/triples.ts";
 import { signBits } from "../protocol/comparison.ts";
 import { argmin } from "../protocol/argmin.ts";
-import { Prg } from "../party/prg.ts";
-import { memoryContextPair, testSeed } from "../tests/support.ts";
+import { Prg } from "../core/prg.ts";
+import { memoryContextPair, testSeed } from "../testing/mpc_pair.ts";
 
 const [ctx0, ctx1] = await memoryContextPair(5);
 const data = new Prg(testSeed(5, 50));

@@ -6,7 +6,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runMain, UserError } from "./errors.ts";
+import { runMain, UserError } from "../core/errors.ts";
 import { DEFAULT_BOX, DEFAULT_SPREAD, writeBlobCsv } from "../data/mod.ts";
 
 const HELP = `Seeded synthetic k-means data: Gaussian blobs as CSV (header f0,...,f{d-1}).

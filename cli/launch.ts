@@ -33,10 +33,10 @@
  */
 
 import { parseArgs } from "node:util";
-import { checkOutputPath, runMain, UserError } from "./errors.ts";
-import { launchParties } from "../party/launcher.ts";
-import { KMEANS_JOB_OPTIONS } from "../kmeans/job.ts";
-import { launchKmeans } from "../kmeans/launch.ts";
+import { checkOutputPath, runMain, UserError } from "../core/errors.ts";
+import { launchParties } from "./launcher.ts";
+import { KMEANS_JOB_OPTIONS } from "../jobs/kmeans/job.ts";
+import { launchKmeans } from "./launch/kmeans.ts";
 
 const MALL = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
 const MALL_COLUMNS = "Age,Annual Income (k$),Spending Score (1-100)";

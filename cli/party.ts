@@ -23,12 +23,12 @@
  */
 
 import { parseArgs } from "node:util";
-import { checkOutputPath, runMain, UserError } from "./errors.ts";
-import { JOBS as BASE_JOBS } from "../party/jobs.ts";
-import { kmeansJob } from "../kmeans/job.ts";
-import type { JobOption, PartyJob } from "../party/job.ts";
+import { checkOutputPath, runMain, UserError } from "../core/errors.ts";
+import { JOBS as BASE_JOBS } from "../jobs/registry.ts";
+import { kmeansJob } from "../jobs/kmeans/job.ts";
+import type { JobOption, PartyJob } from "../jobs/job.ts";
 import { type HostPort, parseHostPort } from "../party/net.ts";
-import { runParty } from "../party/party_runner.ts";
+import { runParty } from "../jobs/runner.ts";
 import { readTlsFiles } from "../party/tls.ts";
 import { checkTestSeedAllowed, DEFAULT_TIMEOUTS, TEST_SEED_ENV } from "../party/session.ts";
 

@@ -12,7 +12,7 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { checkOutputPath, runMain, UserError } from "./errors.ts";
+import { checkOutputPath, runMain, UserError } from "../core/errors.ts";
 import { checkRowsForK, loadCsv, splitCsvLine } from "../data/mod.ts";
 import {
   DEFAULT_FRAC_BITS,

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 
 /** A problem with an input data file; CLIs print its one-line message and exit with code 2. */
 export class DataError extends UserError {

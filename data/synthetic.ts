@@ -14,7 +14,7 @@
  */
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { Prg, SEED_BYTES } from "../party/prg.ts";
+import { Prg, SEED_BYTES } from "../core/prg.ts";
 
 /** Parameters of a blob data set. */
 export interface BlobOptions {

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 import {
   clusterSizes,
   DEFAULT_FRAC_BITS,

@@ -16,8 +16,8 @@
  */
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { UserError } from "../cli/errors.ts";
-import { Prg, SEED_BYTES } from "../party/prg.ts";
+import { UserError } from "../core/errors.ts";
+import { Prg, SEED_BYTES } from "../core/prg.ts";
 
 /** How to choose the k initial centroids. */
 export type InitMethod =

@@ -31,8 +31,8 @@ export {
   kmeansPlusPlusPlan,
   secureKmeansPlusPlus,
   shareInitialRows,
-} from "./secure_init.ts";
-export type { KmeansPlusPlusPlan, SecureKmeansPlusPlusOptions } from "./secure_init.ts";
+} from "./secure/init.ts";
+export type { KmeansPlusPlusPlan, SecureKmeansPlusPlusOptions } from "./secure/init.ts";
 export {
   clusterSizes,
   DEFAULT_FRAC_BITS,
@@ -44,17 +44,17 @@ export {
 export type { KMeansOptions, KMeansResult, ResolvedKMeansOptions } from "./options.ts";
 export { elbowPlotSvg, MAX_PLOT_POINTS, renderVegaLiteSvg, scatterPlotSvg } from "./plot.ts";
 export type { ScatterPlotInput } from "./plot.ts";
-export { secureKmeans } from "./secure_lloyd.ts";
-export { elbowRevealedValues, revealedValues } from "./secure_options.ts";
+export { secureKmeans } from "./secure/lloyd.ts";
+export { elbowRevealedValues, revealedValues } from "./secure/options.ts";
 export type {
   IterationProgress,
   RevealMode,
   SecureKmeansOptions,
   SecureKmeansResult,
-} from "./secure_options.ts";
-export type { DistanceForm } from "./secure_assign.ts";
-export { checkValueBound, jointLayout, secureBounds } from "./secure_layout.ts";
-export type { JointLayout, OwnerBlock, Partition, SecureBounds } from "./secure_layout.ts";
-export { joinVertical } from "./vertical.ts";
-export { kmeansJob, parseKmeansParams, runKmeansJob } from "./job.ts";
-export type { KmeansJobInput, KmeansJobParams } from "./job.ts";
+} from "./secure/options.ts";
+export type { DistanceForm } from "./secure/assign.ts";
+export { checkValueBound, jointLayout, secureBounds } from "./secure/layout.ts";
+export type { JointLayout, OwnerBlock, Partition, SecureBounds } from "./secure/layout.ts";
+export { joinVertical } from "./secure/vertical.ts";
+export { kmeansJob, parseKmeansParams, runKmeansJob } from "../jobs/kmeans/job.ts";
+export type { KmeansJobInput, KmeansJobParams } from "../jobs/kmeans/job.ts";

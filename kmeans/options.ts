@@ -5,7 +5,7 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 import { type InitMethod, parseInit } from "./init.ts";
 
 /** Default maximum number of Lloyd updates in the library (the CLI's default is 10). */

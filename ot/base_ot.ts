@@ -23,7 +23,7 @@
 
 import { createHash } from "node:crypto";
 import { ristretto255 } from "@noble/curves/ed25519.js";
-import type { Prg } from "../party/prg.ts";
+import type { Prg } from "../core/prg.ts";
 
 type Point = InstanceType<typeof ristretto255.Point>;
 const Point = ristretto255.Point;

@@ -12,7 +12,7 @@
 
 import { type Channel } from "../party/channel.ts";
 import { setImmediate } from "node:timers";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { RowExpander } from "./row_prg.ts";
 import type {
   OtExtensionReceiver,

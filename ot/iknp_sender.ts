@@ -6,7 +6,7 @@
  */
 
 import { type Channel } from "../party/channel.ts";
-import { Prg, randomSeed } from "../party/prg.ts";
+import { Prg, randomSeed } from "../core/prg.ts";
 import { RowExpander } from "./row_prg.ts";
 import type { OtExtensionSender, OtWidths, RandomOtSenderOutput } from "./types.ts";
 import { fillTweaks, TccrHash } from "./tccr_hash.ts";

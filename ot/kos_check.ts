@@ -61,7 +61,7 @@
  */
 
 import { ChannelError } from "../party/channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import {
   accumulateProduct,
   combineByteShifts,

@@ -15,7 +15,7 @@
  */
 
 import { type Channel, inPhase } from "../party/channel.ts";
-import type { Prg } from "../party/prg.ts";
+import type { Prg } from "../core/prg.ts";
 import { baseOtReceive, baseOtSenderFinish, baseOtSenderStart, POINT_BYTES } from "./base_ot.ts";
 import { type IknpOptions, IknpReceiver, IknpSender, KAPPA } from "./iknp.ts";
 import type { OtEndpoints } from "./types.ts";

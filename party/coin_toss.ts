@@ -32,7 +32,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError, recvBytes } from "./channel.ts";
 import { concat } from "./handshake.ts";
-import { randomBytes, SEED_BYTES } from "./prg.ts";
+import { randomBytes, SEED_BYTES } from "../core/prg.ts";
 
 const LABEL_COMMIT = new TextEncoder().encode("pp-kmeans coin toss commit v1");
 const LABEL_SEED = new TextEncoder().encode("pp-kmeans coin toss seed v1");

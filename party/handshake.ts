@@ -26,7 +26,7 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 
 /**
  * Version of the wire protocol and the hello format; bumped on incompatible changes

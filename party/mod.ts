@@ -18,7 +18,7 @@ export {
   sendTyped,
 } from "./channel.ts";
 export { memoryChannelPair } from "./memory_channel.ts";
-export { Prg, randomBytes, randomSeed, SEED_BYTES } from "./prg.ts";
+export { Prg, randomBytes, randomSeed, SEED_BYTES } from "../core/prg.ts";
 export { type ByteStream, denoConnStream, nodeSocketStream } from "./byte_stream.ts";
 export {
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -51,7 +51,7 @@ export {
   SESSION_ID_BYTES,
 } from "./handshake.ts";
 // HandshakeError extends it, so the party API exposes it (exit code 2 for usage errors).
-export { UserError } from "../cli/errors.ts";
+export { UserError } from "../core/errors.ts";
 export { coinToss, confirmJointSeed, JointSeedMismatchError } from "./coin_toss.ts";
 export {
   connectSession,
@@ -62,11 +62,11 @@ export {
   type SessionParams,
   type SessionTimeouts,
 } from "./session.ts";
-export type { JobContext, JobOption, JobPrepareInput, PartyJob, PreparedJob } from "./job.ts";
-export { JOBS } from "./jobs.ts";
-export { secureSumJob } from "./secure_sum_job.ts";
-export { netBenchJob } from "./net_bench_job.ts";
-export { type PartyReport, type PartyRunOptions, runParty } from "./party_runner.ts";
+export type { JobContext, JobOption, JobPrepareInput, PartyJob, PreparedJob } from "../jobs/job.ts";
+export { JOBS } from "../jobs/registry.ts";
+export { secureSumJob } from "../jobs/secure_sum.ts";
+export { netBenchJob } from "../jobs/net_bench.ts";
+export { type PartyReport, type PartyRunOptions, runParty } from "../jobs/runner.ts";
 export {
   freePort,
   INTERRUPT_EXIT_CODES,
@@ -74,4 +74,4 @@ export {
   launchParties,
   type LaunchResult,
   PARTY_NAMES,
-} from "./launcher.ts";
+} from "../cli/launcher.ts";

@@ -29,7 +29,7 @@ import { type Channel, ChannelError } from "./channel.ts";
 import { coinToss, JointSeedMismatchError } from "./coin_toss.ts";
 import { concat, handshake, type JsonValue, MAX_HELLO_BYTES } from "./handshake.ts";
 import { connectToPeer, type HostPort, isLoopback, listenForPeer } from "./net.ts";
-import { Prg, randomBytes, randomSeed, SEED_BYTES } from "./prg.ts";
+import { Prg, randomBytes, randomSeed, SEED_BYTES } from "../core/prg.ts";
 import {
   DEFAULT_MAX_FRAME_BYTES,
   DEFAULT_RECEIVE_BUFFER_BYTES,
@@ -37,7 +37,7 @@ import {
   type TcpChannelOptions,
 } from "./tcp_channel.ts";
 import type { TlsFiles } from "./tls.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 
 /** Environment variable that must be "1" for an insecure test seed to be accepted. */
 export const TEST_SEED_ENV = "PPKM_ALLOW_TEST_SEED";

@@ -9,7 +9,7 @@
  */
 
 import type { Channel } from "../party/channel.ts";
-import type { Prg } from "../party/prg.ts";
+import type { Prg } from "../core/prg.ts";
 import type { OtEndpoints } from "../ot/types.ts";
 
 /** Party index: 0 (party A) or 1 (party B). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { memoryContextPair as contextPair } from "./support.ts";
+import { memoryContextPair as contextPair } from "../testing/mpc_pair.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import {
   fixedAdd,

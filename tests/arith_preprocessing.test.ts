@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { memoryContextPair as contextPair } from "./support.ts";
+import { memoryContextPair as contextPair } from "../testing/mpc_pair.ts";
 import { open } from "../protocol/sharing.ts";
 import { generateSquarePairs, generateTriples } from "../protocol/triples.ts";
 import { ownerMatrixTimesShared } from "../protocol/vector_ole.ts";

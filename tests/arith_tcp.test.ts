@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { connectSession } from "../party/session.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import { PreprocessingStore } from "../protocol/preprocessing.ts";

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { memoryContextPair } from "./support.ts";
+import { memoryContextPair } from "../testing/mpc_pair.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import {
   fixedTruncateExact,

@@ -6,7 +6,7 @@
  */
 
 import type { MpcContext } from "../protocol/context.ts";
-import { memoryContextPair } from "./support.ts";
+import { memoryContextPair } from "../testing/mpc_pair.ts";
 
 /** A connected pair of contexts (real OT extension, in-memory channel) for the tests. */
 export function comparePair(seed = 1): Promise<[MpcContext, MpcContext]> {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { blobCsvChunks, generateBlobs, parseCsv, writeBlobCsv } from "../data/mod.ts";
-import { runCli } from "./cli_support.ts";
+import { runCli } from "../testing/cli.ts";
 
 function csvText(...args: Parameters<typeof blobCsvChunks>): string {
   return [...blobCsvChunks(...args)].join("");

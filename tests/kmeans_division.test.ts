@@ -3,10 +3,10 @@
  * shared and public divisors, and the rounding rule of the fixed-point reference.
  */
 import assert from "node:assert/strict";
-import { memoryContextPair } from "./support.ts";
-import { secureDivide } from "../kmeans/secure_division.ts";
-import { Prg } from "../party/prg.ts";
-import { testSeed } from "./support.ts";
+import { memoryContextPair } from "../testing/mpc_pair.ts";
+import { secureDivide } from "../kmeans/secure/division.ts";
+import { Prg } from "../core/prg.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 function split(values: bigint[], prg: Prg): [BigUint64Array, BigUint64Array] {
   const mask = prg.ring(values.length);

@@ -7,7 +7,7 @@
  * arith_truncation_exact.test.ts.)
  */
 import assert from "node:assert/strict";
-import { memoryContextPair } from "./support.ts";
+import { memoryContextPair } from "../testing/mpc_pair.ts";
 import { loadCsv } from "../data/csv.ts";
 import { generateBlobs } from "../data/synthetic.ts";
 import { encodeFixedPoint, kmeansFixed } from "../kmeans/fixed_reference.ts";
@@ -16,11 +16,11 @@ import {
   type KmeansPlusPlusDraws,
   kmeansPlusPlusDraws,
 } from "../kmeans/init.ts";
-import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "../kmeans/secure_init.ts";
-import { jointLayout, type Partition } from "../kmeans/secure_layout.ts";
-import { secureKmeans } from "../kmeans/secure_lloyd.ts";
-import type { SecureKmeansOptions } from "../kmeans/secure_options.ts";
-import type { DistanceForm } from "../kmeans/secure_assign.ts";
+import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "../kmeans/secure/init.ts";
+import { jointLayout, type Partition } from "../kmeans/secure/layout.ts";
+import { secureKmeans } from "../kmeans/secure/lloyd.ts";
+import type { SecureKmeansOptions } from "../kmeans/secure/options.ts";
+import type { DistanceForm } from "../kmeans/secure/assign.ts";
 import type { MpcContext } from "../protocol/context.ts";
 
 Deno.test("fixed k-means++ reference picks the rows computed by hand", () => {

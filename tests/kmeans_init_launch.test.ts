@@ -5,9 +5,9 @@
  * the elbow sweep.
  */
 import assert from "node:assert/strict";
-import { parseKmeansParams } from "../kmeans/job.ts";
-import { elbowRevealedValues, revealedValues } from "../kmeans/secure_options.ts";
-import { runCli } from "./cli_support.ts";
+import { parseKmeansParams } from "../jobs/kmeans/job.ts";
+import { elbowRevealedValues, revealedValues } from "../kmeans/secure/options.ts";
+import { runCli } from "../testing/cli.ts";
 
 const launch = (args: string[]) => runCli("cli/launch.ts", args);
 

@@ -4,13 +4,13 @@
  */
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import type { JobContext } from "../party/job.ts";
+import type { JobContext } from "../jobs/job.ts";
 import type { JsonValue } from "../party/handshake.ts";
-import { testSeed } from "./support.ts";
-import { type KmeansJobInput, parseKmeansParams, runKmeansJob } from "../kmeans/job.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
+import { type KmeansJobInput, parseKmeansParams, runKmeansJob } from "../jobs/kmeans/job.ts";
 import { encodeFixedPoint, kmeansFixed } from "../kmeans/fixed_reference.ts";
 import { loadCsv } from "../data/csv.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 
 function input(rows: number[][], ids?: string[], names = ["x"]): KmeansJobInput {
   const flat = Float64Array.from(rows.flat());

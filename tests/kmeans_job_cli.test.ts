@@ -5,8 +5,8 @@
  * SVG of the party's own rows; the revealed list is printed before the session starts.
  */
 import assert from "node:assert/strict";
-import { freePort } from "../party/launcher.ts";
-import { type CliOutcome, runCli } from "./cli_support.ts";
+import { freePort } from "../cli/launcher.ts";
+import { type CliOutcome, runCli } from "../testing/cli.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MALL = `${ROOT}data/Mall_Customers.csv`;

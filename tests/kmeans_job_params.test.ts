@@ -10,9 +10,9 @@ import {
   jobRevealedValues,
   ownFeatures,
   parseKmeansParams,
-} from "../kmeans/job_params.ts";
-import { VERTICAL_REVEALS } from "../kmeans/vertical.ts";
-import { UserError } from "../cli/errors.ts";
+} from "../jobs/kmeans/params.ts";
+import { VERTICAL_REVEALS } from "../kmeans/secure/vertical.ts";
+import { UserError } from "../core/errors.ts";
 
 for (
   const [name, text] of [

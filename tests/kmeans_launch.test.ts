@@ -4,7 +4,7 @@
  * `deno task bench-kmeans`, not here.
  */
 import assert from "node:assert/strict";
-import { runCli } from "./cli_support.ts";
+import { runCli } from "../testing/cli.ts";
 
 const launch = (args: string[]) => runCli("cli/launch.ts", args);
 

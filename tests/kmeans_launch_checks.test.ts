@@ -5,18 +5,18 @@
  */
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import type { JobContext } from "../party/job.ts";
+import type { JobContext } from "../jobs/job.ts";
 import type { JsonValue } from "../party/handshake.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 import {
   checkJobSize,
   type KmeansJobInput,
   MAX_JOB_CELLS,
   parseKmeansParams,
   runKmeansJob,
-} from "../kmeans/job.ts";
+} from "../jobs/kmeans/job.ts";
 import { encodeFixedPoint } from "../kmeans/fixed_reference.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 
 function input(rows: number[][]): KmeansJobInput {
   const encoded = encodeFixedPoint(Float64Array.from(rows.flat()), 16);

@@ -5,7 +5,7 @@
  * line, and no party output (no "[A]"/"[B]" lines, no result table).
  */
 import assert from "node:assert/strict";
-import { runCli } from "./cli_support.ts";
+import { runCli } from "../testing/cli.ts";
 
 const launch = (args: string[]) => runCli("cli/launch.ts", args);
 

@@ -4,12 +4,12 @@
  * of updates, on Mall Customers and synthetic blobs, both partitions and both reveal modes.
  */
 import assert from "node:assert/strict";
-import { memoryContextPair } from "./support.ts";
-import { runSplitInMemory } from "../kmeans/secure_harness.ts";
+import { memoryContextPair } from "../testing/mpc_pair.ts";
+import { runSplitInMemory } from "../testing/secure_kmeans.ts";
 import { kmeansFixed } from "../kmeans/fixed_reference.ts";
-import type { SecureKmeansOptions } from "../kmeans/secure_options.ts";
-import type { Partition, SecureBounds } from "../kmeans/secure_layout.ts";
-import { inertiaMayWrap } from "../kmeans/secure_inertia.ts";
+import type { SecureKmeansOptions } from "../kmeans/secure/options.ts";
+import type { Partition, SecureBounds } from "../kmeans/secure/layout.ts";
+import { inertiaMayWrap } from "../kmeans/secure/inertia.ts";
 import { loadCsv } from "../data/csv.ts";
 import { generateBlobs } from "../data/synthetic.ts";
 

@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { ChannelError } from "../party/channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
-import { UserError } from "../cli/errors.ts";
-import { testSeed } from "./support.ts";
-import { decodePoints, hashId, PSI_POINT_BYTES, psiTags } from "../kmeans/psi.ts";
-import { joinedInitRows, joinVertical, toOwnOrder } from "../kmeans/vertical.ts";
+import { Prg } from "../core/prg.ts";
+import { UserError } from "../core/errors.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
+import { decodePoints, hashId, PSI_POINT_BYTES, psiTags } from "../protocol/psi.ts";
+import { joinedInitRows, joinVertical, toOwnOrder } from "../kmeans/secure/vertical.ts";
 
 async function join(idsA: string[], idsB: string[], seed = 1) {
   const [c0, c1] = memoryChannelPair();

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { ristretto255 } from "@noble/curves/ed25519.js";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import {
   BaseOtError,
   baseOtReceive,
@@ -12,7 +12,7 @@ import {
   decodePeerPoint,
   setupOtEndpoints,
 } from "../ot/mod.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 const SID = testSeed(7, 99);
 

@@ -5,10 +5,10 @@
 
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { IknpEndpoints } from "../ot/mod.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 async function endpointPair(
   seed: number,

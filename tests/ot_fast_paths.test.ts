@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { fillTweaks, TccrHash } from "../ot/mod.ts";
 import { RowExpander } from "../ot/row_prg.ts";
 import { transpose128 } from "../ot/transpose.ts";
@@ -19,7 +19,7 @@ import {
 } from "../protocol/gilboa.ts";
 import type { MpcContext } from "../protocol/context.ts";
 import type { OtExtensionReceiver, OtExtensionSender } from "../ot/types.ts";
-import { memoryContextPair, testSeed } from "./support.ts";
+import { memoryContextPair, testSeed } from "../testing/mpc_pair.ts";
 
 Deno.test("hashIndexed equals hash with fillTweaks, the tweak repeating per stacked half", () => {
   const shapes = [[1, 1, 0], [37, 2, 2 ** 40 + 5], [300, 3, 123456], [5000, 3, 2 ** 32 - 2500]];

@@ -5,10 +5,10 @@
  */
 
 import assert from "node:assert/strict";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { gf128Multiply } from "../ot/gf128.ts";
 import { ColumnHasher } from "../ot/kos_check.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 /** Bit-by-bit reference: a·b mod X^128 + X^7 + X^2 + X + 1 (bit i of a limb array = X^i). */
 function referenceMultiply(a: Uint32Array, b: Uint32Array): Uint32Array {

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { type Channel, ChannelError } from "../party/channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import {
   CHECK_RESPONSE_BYTES,
   checkedColumns,
@@ -18,7 +18,7 @@ import {
   OtCheckError,
   setupOtEndpoints,
 } from "../ot/mod.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 /** Rewrites selected outgoing frames of a channel (the test's cheating party). */
 class TamperingChannel implements Channel {

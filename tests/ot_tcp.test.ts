@@ -6,11 +6,11 @@
 
 import assert from "node:assert/strict";
 import { parseArgs } from "node:util";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import { denoConnStream } from "../party/byte_stream.ts";
 import { TcpChannel } from "../party/tcp_channel.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 const COUNT = 1000;
 const hex = (b: Uint8Array | BigUint64Array) =>

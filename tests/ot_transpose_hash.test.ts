@@ -2,9 +2,9 @@
 
 import assert from "node:assert/strict";
 import { createCipheriv } from "node:crypto";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { fillTweaks, TccrHash, transpose128 } from "../ot/mod.ts";
-import { testSeed } from "./support.ts";
+import { testSeed } from "../testing/mpc_pair.ts";
 
 Deno.test("transpose128 matches a bit-by-bit transpose", () => {
   for (const columns of [32, 128, 4096]) {

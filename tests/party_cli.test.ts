@@ -9,7 +9,7 @@
  */
 
 import assert from "node:assert/strict";
-import { freePort, launchParties } from "../party/launcher.ts";
+import { freePort, launchParties } from "../cli/launcher.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const MALL = `${ROOT}data/Mall_Customers.csv`;

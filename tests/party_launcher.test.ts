@@ -6,9 +6,9 @@
  */
 
 import assert from "node:assert/strict";
-import { freePort, launchParties } from "../party/launcher.ts";
+import { freePort, launchParties } from "../cli/launcher.ts";
 
-const LAUNCHER = new URL("../party/launcher.ts", import.meta.url).href;
+const LAUNCHER = new URL("../cli/launcher.ts", import.meta.url).href;
 const MALL = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
 
 Deno.test("launcher: child stderr goes to errorLog, stdout to log, both prefixed", async () => {

@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { ChannelError } from "../party/channel.ts";
-import { freePort } from "../party/launcher.ts";
+import { freePort } from "../cli/launcher.ts";
 import { MAX_HELLO_BYTES } from "../party/handshake.ts";
 import { connectSession } from "../party/session.ts";
 import { STREAM_PREAMBLE } from "../party/tcp_channel.ts";

@@ -8,10 +8,10 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { ChannelError } from "../party/channel.ts";
 import { connectToPeer, listenForPeer } from "../party/net.ts";
-import { freePort } from "../party/launcher.ts";
+import { freePort } from "../cli/launcher.ts";
 import { STREAM_PREAMBLE, TcpChannel, type TcpChannelOptions } from "../party/tcp_channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import type { Channel } from "../party/channel.ts";
 
 async function tcpPair(options: TcpChannelOptions = {}): Promise<[TcpChannel, TcpChannel]> {

@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { freePort } from "../party/launcher.ts";
+import { freePort } from "../cli/launcher.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PARTY = `${ROOT}cli/party.ts`;

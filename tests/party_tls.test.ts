@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { ChannelError } from "../party/channel.ts";
-import { freePort, launchParties } from "../party/launcher.ts";
+import { freePort, launchParties } from "../cli/launcher.ts";
 import { connectSession, type Session } from "../party/session.ts";
 import type { TlsFiles } from "../party/tls.ts";
 import type { TcpChannel } from "../party/tcp_channel.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { loadCsv } from "../data/mod.ts";
 import { elbowPlotSvg, kmeans } from "../kmeans/mod.ts";
-import { runCli } from "./cli_support.ts";
+import { runCli } from "../testing/cli.ts";
 
 const MALL = fileURLToPath(new URL("../data/Mall_Customers.csv", import.meta.url));
 

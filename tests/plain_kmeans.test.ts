@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 import { loadCsv } from "../data/mod.ts";
 import {
   assignFloat64,

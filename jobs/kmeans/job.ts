@@ -12,19 +12,24 @@
  * @module
  */
 
-import { checkOutputPath, UserError } from "../cli/errors.ts";
-import { loadCsv } from "../data/csv.ts";
-import type { JsonValue } from "../party/handshake.ts";
-import type { JobContext, PartyJob, PreparedJob } from "../party/job.ts";
-import { ChannelError, inPhase } from "../party/channel.ts";
-import { Prg } from "../party/prg.ts";
-import { setupOtEndpoints } from "../ot/mod.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { encodeFixedPoint } from "./fixed_reference.ts";
-import { chooseInitialRows, kmeansPlusPlusDraws, parseInit } from "./init.ts";
-import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "./secure_init.ts";
-import { checkValueBound, type JointLayout, jointLayout, secureBounds } from "./secure_layout.ts";
-import { secureKmeans } from "./secure_lloyd.ts";
+import { checkOutputPath, UserError } from "../../core/errors.ts";
+import { loadCsv } from "../../data/csv.ts";
+import type { JsonValue } from "../../party/handshake.ts";
+import type { JobContext, PartyJob, PreparedJob } from "../job.ts";
+import { ChannelError, inPhase } from "../../party/channel.ts";
+import { Prg } from "../../core/prg.ts";
+import { setupOtEndpoints } from "../../ot/mod.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { encodeFixedPoint } from "../../kmeans/fixed_reference.ts";
+import { chooseInitialRows, kmeansPlusPlusDraws, parseInit } from "../../kmeans/init.ts";
+import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "../../kmeans/secure/init.ts";
+import {
+  checkValueBound,
+  type JointLayout,
+  jointLayout,
+  secureBounds,
+} from "../../kmeans/secure/layout.ts";
+import { secureKmeans } from "../../kmeans/secure/lloyd.ts";
 import {
   checkJobSize,
   handshakeParams,
@@ -34,10 +39,10 @@ import {
   MAX_JOB_CELLS,
   ownFeatures,
   parseKmeansParams,
-} from "./job_params.ts";
-import { runElbow } from "./job_elbow.ts";
-import { writePartyPlot } from "./job_plot.ts";
-import { jobStats, logPhases } from "./job_stats.ts";
+} from "./params.ts";
+import { runElbow } from "./elbow.ts";
+import { writePartyPlot } from "./plot.ts";
+import { jobStats, logPhases } from "./stats.ts";
 import {
   checkUniqueIds,
   joinedInitRows,
@@ -45,7 +50,7 @@ import {
   toJoinedOrder,
   toOwnOrder,
   type VerticalJoin,
-} from "./vertical.ts";
+} from "../../kmeans/secure/vertical.ts";
 
 export {
   checkJobSize,
@@ -54,8 +59,8 @@ export {
   MAX_JOB_CELLS,
   parseKmeansParams,
   parseKValues,
-} from "./job_params.ts";
-export type { KmeansJobParams } from "./job_params.ts";
+} from "./params.ts";
+export type { KmeansJobParams } from "./params.ts";
 
 function peerNumber(facts: Record<string, JsonValue>, name: string, max: number): number {
   const value = facts[name];

@@ -12,13 +12,13 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
-import type { Dataset } from "../data/csv.ts";
-import { encodeFixedPoint, kmeansFixed } from "./fixed_reference.ts";
-import { fixedKmeansPlusPlus, kmeansPlusPlusDraws } from "./init.ts";
-import { kmeansPlusPlusPlan } from "./secure_init.ts";
-import type { KMeansResult } from "./options.ts";
-import type { Partition } from "./secure_layout.ts";
+import { UserError } from "../../core/errors.ts";
+import type { Dataset } from "../../data/csv.ts";
+import { encodeFixedPoint, kmeansFixed } from "../../kmeans/fixed_reference.ts";
+import { fixedKmeansPlusPlus, kmeansPlusPlusDraws } from "../../kmeans/init.ts";
+import { kmeansPlusPlusPlan } from "../../kmeans/secure/init.ts";
+import type { KMeansResult } from "../../kmeans/options.ts";
+import type { Partition } from "../../kmeans/secure/layout.ts";
 
 /** The parts of a party's JSON result the launcher uses. */
 export interface PartyKmeansResult {

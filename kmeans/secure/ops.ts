@@ -12,11 +12,11 @@
  * @module
  */
 
-import { beaverMultiply, squareShared } from "../protocol/beaver.ts";
-import { andBits, type FanoutTriples, sliceTriples } from "../protocol/binary.ts";
-import { generateFanoutTriples } from "../protocol/bit_triples.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import type { PreprocessingStore } from "../protocol/preprocessing.ts";
+import { beaverMultiply, squareShared } from "../../protocol/beaver.ts";
+import { andBits, type FanoutTriples, sliceTriples } from "../../protocol/binary.ts";
+import { generateFanoutTriples } from "../../protocol/bit_triples.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import type { PreprocessingStore } from "../../protocol/preprocessing.ts";
 
 /** One session's pools of preprocessed correlations; see the module doc. */
 export class SecureOps {

@@ -7,9 +7,9 @@
  * @module
  */
 
-import type { ChannelStats, PhaseStats } from "../party/channel.ts";
-import type { JsonValue } from "../party/handshake.ts";
-import type { JobContext } from "../party/job.ts";
+import type { ChannelStats, PhaseStats } from "../../party/channel.ts";
+import type { JsonValue } from "../../party/handshake.ts";
+import type { JobContext } from "../job.ts";
 
 /** The `stats` object of the JSON result. */
 export function jobStats(

@@ -18,11 +18,11 @@
  * @module
  */
 
-import { gilboaReceiver, gilboaSender } from "../protocol/gilboa.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { argmin, argminTripleWords } from "../protocol/argmin.ts";
-import type { JointLayout, OwnerBlock } from "./secure_layout.ts";
-import type { SecureOps } from "./secure_ops.ts";
+import { gilboaReceiver, gilboaSender } from "../../protocol/gilboa.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { argmin, argminTripleWords } from "../../protocol/argmin.ts";
+import type { JointLayout, OwnerBlock } from "./layout.ts";
+import type { SecureOps } from "./ops.ts";
 
 /** Which distance expression the assignment compares. */
 export type DistanceForm = "dot" | "square";

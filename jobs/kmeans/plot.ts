@@ -9,9 +9,9 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
-import type { JsonValue } from "../party/handshake.ts";
-import type { Partition } from "./secure_layout.ts";
+import { UserError } from "../../core/errors.ts";
+import type { JsonValue } from "../../party/handshake.ts";
+import type { Partition } from "../../kmeans/secure/layout.ts";
 
 /** This party's own plaintext rows (file order) and where its features sit in the model. */
 export interface PartyPlotInput {
@@ -38,7 +38,7 @@ export async function writePartyPlot(input: PartyPlotInput, result: JsonValue): 
     centroids?: number[][];
     labels?: number[];
   };
-  const { elbowPlotSvg, scatterPlotSvg } = await import("./plot.ts");
+  const { elbowPlotSvg, scatterPlotSvg } = await import("../../kmeans/plot.ts");
   let svg: string;
   if (r.elbow) {
     svg = await elbowPlotSvg(r.elbow, { title: "secure elbow: inertia against k" });

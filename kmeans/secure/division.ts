@@ -27,9 +27,9 @@
  * @module
  */
 
-import { signBits } from "../protocol/comparison.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { bitTimesShared, bitToArithmetic } from "../protocol/conversion.ts";
+import { signBits } from "../../protocol/comparison.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { bitTimesShared, bitToArithmetic } from "../../protocol/conversion.ts";
 
 /** Default digit size in bits: 15 comparisons per quotient and digit. */
 export const DEFAULT_DIGIT_BITS = 4;

@@ -21,7 +21,7 @@
  * @module
  */
 
-const PARTY_SCRIPT = new URL("../cli/party.ts", import.meta.url);
+const PARTY_SCRIPT = new URL("./party.ts", import.meta.url);
 const CONFIG = new URL("../deno.json", import.meta.url);
 
 /** Names of the two parties in log prefixes. */

@@ -8,19 +8,15 @@
  * @module
  */
 
-import { open } from "../protocol/sharing.ts";
-import { concatBits, openBits, openBitsTo, sliceBits, unpackBits } from "../protocol/binary.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { bitTimesOwnerValues } from "../protocol/conversion.ts";
-import { assignRows, secureDistances } from "./secure_assign.ts";
-import { inertiaMayWrap, prepareInertia, rowInertiaShares } from "./secure_inertia.ts";
-import type { JointLayout, SecureBounds } from "./secure_layout.ts";
-import type { SecureOps } from "./secure_ops.ts";
-import {
-  revealedValues,
-  type SecureKmeansOptions,
-  type SecureKmeansResult,
-} from "./secure_options.ts";
+import { open } from "../../protocol/sharing.ts";
+import { concatBits, openBits, openBitsTo, sliceBits, unpackBits } from "../../protocol/binary.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { bitTimesOwnerValues } from "../../protocol/conversion.ts";
+import { assignRows, secureDistances } from "./assign.ts";
+import { inertiaMayWrap, prepareInertia, rowInertiaShares } from "./inertia.ts";
+import type { JointLayout, SecureBounds } from "./layout.ts";
+import type { SecureOps } from "./ops.ts";
+import { revealedValues, type SecureKmeansOptions, type SecureKmeansResult } from "./options.ts";
 
 /** The final assignment and the opened outputs. */
 export async function finalOutputs(

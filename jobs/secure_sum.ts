@@ -21,12 +21,12 @@
  * @module
  */
 
-import { type Channel, inPhase, recvU64, sendTyped } from "./channel.ts";
-import { Prg } from "./prg.ts";
+import { type Channel, inPhase, recvU64, sendTyped } from "../party/channel.ts";
+import { Prg } from "../core/prg.ts";
 import type { JobContext, PartyJob, PreparedJob } from "./job.ts";
 import { loadCsv } from "../data/csv.ts";
 import { ringAdd, ringSub } from "../protocol/ring.ts";
-import { UserError } from "../cli/errors.ts";
+import { UserError } from "../core/errors.ts";
 
 const DEFAULT_FRACTIONAL_BITS = 16;
 

@@ -10,14 +10,14 @@
  * @module
  */
 
-import type { JsonValue } from "../party/handshake.ts";
-import type { JobContext } from "../party/job.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { chooseInitialRows, type InitMethod } from "./init.ts";
-import type { KmeansJobParams } from "./job_params.ts";
-import { jobStats } from "./job_stats.ts";
-import type { JointLayout } from "./secure_layout.ts";
-import { secureKmeans } from "./secure_lloyd.ts";
+import type { JsonValue } from "../../party/handshake.ts";
+import type { JobContext } from "../job.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { chooseInitialRows, type InitMethod } from "../../kmeans/init.ts";
+import type { KmeansJobParams } from "./params.ts";
+import { jobStats } from "./stats.ts";
+import type { JointLayout } from "../../kmeans/secure/layout.ts";
+import { secureKmeans } from "../../kmeans/secure/lloyd.ts";
 
 /** Runs the sweep; resolves to `{elbow: [{k, inertia, nIter}], stats}` (caller adds revealed). */
 export async function runElbow(

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { DistanceForm } from "./secure_assign.ts";
-import type { JointLayout } from "./secure_layout.ts";
+import type { DistanceForm } from "./assign.ts";
+import type { JointLayout } from "./layout.ts";
 import { VERTICAL_REVEALS } from "./vertical.ts";
 
 /** What becomes public during a run. */

@@ -14,11 +14,11 @@
  */
 
 import { Buffer } from "node:buffer";
-import { type Channel, ChannelError, inPhase } from "./channel.ts";
-import { concat } from "./handshake.ts";
+import { type Channel, ChannelError, inPhase } from "../party/channel.ts";
+import { concat } from "../party/handshake.ts";
 import type { JobContext, PartyJob, PreparedJob } from "./job.ts";
-import { Prg } from "./prg.ts";
-import { UserError } from "../cli/errors.ts";
+import { Prg } from "../core/prg.ts";
+import { UserError } from "../core/errors.ts";
 
 function positiveInt(text: unknown, name: string, max: number): number {
   const value = Number(text);

@@ -5,8 +5,8 @@
  */
 
 import type { PartyJob } from "./job.ts";
-import { netBenchJob } from "./net_bench_job.ts";
-import { secureSumJob } from "./secure_sum_job.ts";
+import { netBenchJob } from "./net_bench.ts";
+import { secureSumJob } from "./secure_sum.ts";
 
 /** The runtime's own jobs, by name (cli/party.ts adds k-means, its default job). */
 export const JOBS: ReadonlyMap<string, PartyJob> = new Map(

@@ -30,32 +30,32 @@
  * @module
  */
 
-import { checkOutputPath, UserError } from "../cli/errors.ts";
-import { type Dataset, loadCsv } from "../data/csv.ts";
-import { encodeFixedPoint } from "./fixed_reference.ts";
-import { chooseInitialRows, parseInit } from "./init.ts";
+import { checkOutputPath, UserError } from "../../core/errors.ts";
+import { type Dataset, loadCsv } from "../../data/csv.ts";
+import { encodeFixedPoint } from "../../kmeans/fixed_reference.ts";
+import { chooseInitialRows, parseInit } from "../../kmeans/init.ts";
 import {
   checkJobSize,
   jobRevealedValues,
   type KmeansJobParams,
   parseKmeansParams,
   splitFeatureList,
-} from "./job_params.ts";
+} from "../../jobs/kmeans/params.ts";
 import {
   compareWithReference,
   jointMatrix,
   kmeansPlusPlusReferenceRows,
   type PartyKmeansResult,
   referenceRun,
-} from "./launch_report.ts";
-import { isKmeansPlusPlus } from "./secure_options.ts";
-import { checkValueBound, secureBounds } from "./secure_layout.ts";
-import { checkUniqueIds } from "./vertical.ts";
-import { launchParties } from "../party/launcher.ts";
-import { TEST_SEED_ENV } from "../party/session.ts";
+} from "./report.ts";
+import { isKmeansPlusPlus } from "../../kmeans/secure/options.ts";
+import { checkValueBound, secureBounds } from "../../kmeans/secure/layout.ts";
+import { checkUniqueIds } from "../../kmeans/secure/vertical.ts";
+import { launchParties } from "../launcher.ts";
+import { TEST_SEED_ENV } from "../../party/session.ts";
 
 /** Mall Customers, shipped with the project. */
-export const MALL_PATH = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
+export const MALL_PATH = new URL("../../data/Mall_Customers.csv", import.meta.url).pathname;
 const INCOME = "Annual Income (k$)";
 const SCORE = "Spending Score (1-100)";
 
@@ -208,7 +208,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
         `total ${seconds.toFixed(3)} s (both processes), ${bytesSent} bytes sent per party (max)`,
       );
       if (typeof v.plot === "string") {
-        const { elbowPlotSvg } = await import("./plot.ts");
+        const { elbowPlotSvg } = await import("../../kmeans/plot.ts");
         await writeOutput(v.plot, "--plot", await elbowPlotSvg(sweep));
       }
       if (typeof v.json === "string") {
@@ -286,7 +286,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       });
     }
     if (typeof v.plot === "string") {
-      const { scatterPlotSvg } = await import("./plot.ts");
+      const { scatterPlotSvg } = await import("../../kmeans/plot.ts");
       const names = [
         ...dataA.featureNames,
         ...(params.partition === "vertical" ? dataB.featureNames : []),

@@ -16,8 +16,8 @@
  * @module
  */
 
-import type { Channel } from "./channel.ts";
-import type { JsonValue } from "./handshake.ts";
+import type { Channel } from "../party/channel.ts";
+import type { JsonValue } from "../party/handshake.ts";
 
 /** A job-specific command-line option (a `node:util` parseArgs option plus help text). */
 export interface JobOption {

@@ -5,7 +5,7 @@
  *
  * Secure k-means++ (D² sampling on shares, all exact integer arithmetic in Z_2^64):
  * 1. First centre: joint row r, a uniform draw from the public init seed (init.ts
- *    {@link import("./init.ts").kmeansPlusPlusDraws}); its owner(s) share the row without a
+ *    {@link import("../init.ts").kmeansPlusPlusDraws}); its owner(s) share the row without a
  *    message. r is a public parameter: it is independent of the data (a simulator samples it
  *    itself), exactly like the rows of `--init random`, and it is listed in the revealed values.
  *    Making it secret (an index from private contributions) would make the run irreproducible
@@ -41,19 +41,19 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
-import { bitWords, sliceBits } from "../protocol/binary.ts";
-import { signBits } from "../protocol/comparison.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { bitTimesOwnerValues, bitTimesShared } from "../protocol/conversion.ts";
-import { PreprocessingStore } from "../protocol/preprocessing.ts";
-import { shareInput } from "../protocol/sharing.ts";
-import { truncateExactUnsigned } from "../protocol/truncation.ts";
-import type { KmeansPlusPlusDraws } from "./init.ts";
-import { type DistanceForm, secureDistances } from "./secure_assign.ts";
-import { rowInertiaShares } from "./secure_inertia.ts";
-import type { JointLayout } from "./secure_layout.ts";
-import { SecureOps } from "./secure_ops.ts";
+import { UserError } from "../../core/errors.ts";
+import { bitWords, sliceBits } from "../../protocol/binary.ts";
+import { signBits } from "../../protocol/comparison.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { bitTimesOwnerValues, bitTimesShared } from "../../protocol/conversion.ts";
+import { PreprocessingStore } from "../../protocol/preprocessing.ts";
+import { shareInput } from "../../protocol/sharing.ts";
+import { truncateExactUnsigned } from "../../protocol/truncation.ts";
+import type { KmeansPlusPlusDraws } from "../init.ts";
+import { type DistanceForm, secureDistances } from "./assign.ts";
+import { rowInertiaShares } from "./inertia.ts";
+import type { JointLayout } from "./layout.ts";
+import { SecureOps } from "./ops.ts";
 
 /** Default resolution of the public draws u ∈ [0, 1): 2^-24. */
 export const DEFAULT_DRAW_BITS = 24;

@@ -22,10 +22,10 @@
  * @module
  */
 
-import type { MpcContext } from "../protocol/context.ts";
-import { packBits } from "../protocol/binary.ts";
-import type { DistanceForm } from "./secure_assign.ts";
-import type { JointLayout, SecureBounds } from "./secure_layout.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { packBits } from "../../protocol/binary.ts";
+import type { DistanceForm } from "./assign.ts";
+import type { JointLayout, SecureBounds } from "./layout.ts";
 
 const TWO_64 = 1n << 64n;
 const TWO_127 = 1n << 127n;

@@ -6,7 +6,7 @@
  */
 
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { Prg } from "../party/prg.ts";
+import { Prg } from "../core/prg.ts";
 import { setupOtEndpoints } from "../ot/mod.ts";
 import type { MpcContext } from "../protocol/context.ts";
 

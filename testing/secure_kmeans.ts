@@ -9,10 +9,10 @@
  */
 
 import type { MpcContext } from "../protocol/context.ts";
-import { encodeFixedPoint } from "./fixed_reference.ts";
-import { jointLayout, type Partition } from "./secure_layout.ts";
-import { secureKmeans } from "./secure_lloyd.ts";
-import type { SecureKmeansOptions, SecureKmeansResult } from "./secure_options.ts";
+import { encodeFixedPoint } from "../kmeans/fixed_reference.ts";
+import { jointLayout, type Partition } from "../kmeans/secure/layout.ts";
+import { secureKmeans } from "../kmeans/secure/lloyd.ts";
+import type { SecureKmeansOptions, SecureKmeansResult } from "../kmeans/secure/options.ts";
 
 /** A plaintext n × d matrix. */
 export interface PlainMatrix {

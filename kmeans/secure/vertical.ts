@@ -21,11 +21,11 @@
  * @module
  */
 
-import { type Channel, ChannelError, recvU32, sendTyped } from "../party/channel.ts";
-import type { Prg } from "../party/prg.ts";
-import type { Role } from "../protocol/context.ts";
-import { UserError } from "../cli/errors.ts";
-import { psiTags, tagKey } from "./psi.ts";
+import { type Channel, ChannelError, recvU32, sendTyped } from "../../party/channel.ts";
+import type { Prg } from "../../core/prg.ts";
+import type { Role } from "../../protocol/context.ts";
+import { UserError } from "../../core/errors.ts";
+import { psiTags, tagKey } from "../../protocol/psi.ts";
 
 /** Largest number of rows accepted from a peer (bounds memory before validation). */
 export const MAX_JOIN_ROWS = 1 << 24;

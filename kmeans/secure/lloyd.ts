@@ -38,21 +38,21 @@
  * @module
  */
 
-import { inPhase } from "../party/channel.ts";
-import { PreprocessingStore } from "../protocol/preprocessing.ts";
-import { open } from "../protocol/sharing.ts";
-import { argminTripleWords } from "../protocol/argmin.ts";
-import { bitWords, getBit, notBits, openBits, packBits, sliceBits } from "../protocol/binary.ts";
-import { signBits } from "../protocol/comparison.ts";
-import type { MpcContext } from "../protocol/context.ts";
-import { bitTimesOwnerValues, bitTimesShared } from "../protocol/conversion.ts";
-import { assignRows, secureDistances } from "./secure_assign.ts";
-import { finalOutputs } from "./secure_outputs.ts";
-import { shareInitialRows } from "./secure_init.ts";
-import { DEFAULT_DIGIT_BITS, secureDivide } from "./secure_division.ts";
-import { type JointLayout, type SecureBounds, secureBounds } from "./secure_layout.ts";
-import { SecureOps } from "./secure_ops.ts";
-import { type SecureKmeansOptions, type SecureKmeansResult } from "./secure_options.ts";
+import { inPhase } from "../../party/channel.ts";
+import { PreprocessingStore } from "../../protocol/preprocessing.ts";
+import { open } from "../../protocol/sharing.ts";
+import { argminTripleWords } from "../../protocol/argmin.ts";
+import { bitWords, getBit, notBits, openBits, packBits, sliceBits } from "../../protocol/binary.ts";
+import { signBits } from "../../protocol/comparison.ts";
+import type { MpcContext } from "../../protocol/context.ts";
+import { bitTimesOwnerValues, bitTimesShared } from "../../protocol/conversion.ts";
+import { assignRows, secureDistances } from "./assign.ts";
+import { finalOutputs } from "./outputs.ts";
+import { shareInitialRows } from "./init.ts";
+import { DEFAULT_DIGIT_BITS, secureDivide } from "./division.ts";
+import { type JointLayout, type SecureBounds, secureBounds } from "./layout.ts";
+import { SecureOps } from "./ops.ts";
+import { type SecureKmeansOptions, type SecureKmeansResult } from "./options.ts";
 
 /** Correlations to generate up front for `iterations` updates. */
 function plan(layout: JointLayout, options: SecureKmeansOptions, iterations: number) {

@@ -36,7 +36,7 @@
 
 import { ristretto255, ristretto255_hasher } from "@noble/curves/ed25519.js";
 import { type Channel, ChannelError, recvBytes, recvU32 } from "../party/channel.ts";
-import type { Prg } from "../party/prg.ts";
+import type { Prg } from "../core/prg.ts";
 
 /** Bytes of one encoded ristretto255 point (a blinded ID or a final tag). */
 export const PSI_POINT_BYTES = 32;

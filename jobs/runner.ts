@@ -11,12 +11,12 @@
  * @module
  */
 
-import type { JsonValue } from "./handshake.ts";
-import { toHex } from "./handshake.ts";
+import type { JsonValue } from "../party/handshake.ts";
+import { toHex } from "../party/handshake.ts";
 import type { PartyJob } from "./job.ts";
-import type { HostPort } from "./net.ts";
-import { connectSession, type SessionTimeouts } from "./session.ts";
-import type { TlsFiles } from "./tls.ts";
+import type { HostPort } from "../party/net.ts";
+import { connectSession, type SessionTimeouts } from "../party/session.ts";
+import type { TlsFiles } from "../party/tls.ts";
 
 /** Everything one party run needs. */
 export interface PartyRunOptions {

@@ -12,14 +12,18 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
-import { splitCsvLine } from "../data/csv.ts";
-import type { JsonValue } from "../party/handshake.ts";
-import type { PartyJob } from "../party/job.ts";
-import { parseInit } from "./init.ts";
-import type { Partition } from "./secure_layout.ts";
-import type { DistanceForm } from "./secure_assign.ts";
-import { elbowRevealedValues, revealedValues, type RevealMode } from "./secure_options.ts";
+import { UserError } from "../../core/errors.ts";
+import { splitCsvLine } from "../../data/csv.ts";
+import type { JsonValue } from "../../party/handshake.ts";
+import type { PartyJob } from "../job.ts";
+import { parseInit } from "../../kmeans/init.ts";
+import type { Partition } from "../../kmeans/secure/layout.ts";
+import type { DistanceForm } from "../../kmeans/secure/assign.ts";
+import {
+  elbowRevealedValues,
+  revealedValues,
+  type RevealMode,
+} from "../../kmeans/secure/options.ts";
 
 /** Default public bound on |x|: 2^12 = 4096 data units. */
 export const DEFAULT_VALUE_BITS = 12;

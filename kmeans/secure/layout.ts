@@ -21,8 +21,8 @@
  * @module
  */
 
-import { UserError } from "../cli/errors.ts";
-import type { Role } from "../protocol/context.ts";
+import { UserError } from "../../core/errors.ts";
+import type { Role } from "../../protocol/context.ts";
 
 /** How the joint data are split between the parties. */
 export type Partition = "horizontal" | "vertical";
