@@ -13,7 +13,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { runMain, UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
+import { runMain } from "../cli/main.ts";
 import { launchParties } from "../cli/launcher.ts";
 
 interface NetBenchResult {
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
     strict: true,
   });
   const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new UserError("--runs in [1, 100]");
+  if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new InputError("--runs in [1, 100]");
   const rows: NetBenchResult[] = [];
   console.log(
     `net-bench: ${values["stream-mib"]} MiB per direction in ${values["frame-mib"]} MiB frames, ` +

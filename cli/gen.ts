@@ -6,7 +6,8 @@
  */
 
 import { parseArgs } from "node:util";
-import { runMain, UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
+import { runMain } from "./main.ts";
 import { DEFAULT_BOX, DEFAULT_SPREAD, writeBlobCsv } from "../data/mod.ts";
 
 const HELP = `Seeded synthetic k-means data: Gaussian blobs as CSV (header f0,...,f{d-1}).
@@ -24,8 +25,8 @@ usage: deno task gen --n N --d D --k K --seed S --out FILE [--spread SD] [--box 
   --label      append a "label" column with each row's true blob
   --help       show this help`;
 
-function usageError(message: string): UserError {
-  return new UserError(`${message}; usage: deno task gen --n N --d D --k K --seed S --out FILE`);
+function usageError(message: string): InputError {
+  return new InputError(`${message}; usage: deno task gen --n N --d D --k K --seed S --out FILE`);
 }
 
 function integer(flag: string, text: string | undefined, min: number, max: number): number {
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UserError(`cannot write ${values.out}: ${reason}`);
+    throw new InputError(`cannot write ${values.out}: ${reason}`);
   }
   console.log(`wrote ${values.out}: ${n} rows, ${d} features, ${k} blobs, seed ${seed}`);
 }

@@ -33,7 +33,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { checkOutputPath, runMain, UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/files.ts";
+import { runMain } from "./main.ts";
 import { launchParties } from "./launcher.ts";
 import { KMEANS_JOB_OPTIONS } from "../jobs/kmeans/job.ts";
 import { launchKmeans } from "./launch/kmeans.ts";
@@ -54,12 +56,12 @@ async function splitCsv(path: string, rowsForA: number, dir: string): Promise<[s
   try {
     text = await Deno.readTextFile(path);
   } catch (error) {
-    throw new UserError(`cannot read ${path}: ${(error as Error).message.split("\n")[0]}`);
+    throw new InputError(`cannot read ${path}: ${(error as Error).message.split("\n")[0]}`);
   }
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  if (lines.length < 3) throw new UserError(`${path}: need a header and at least two rows`);
+  if (lines.length < 3) throw new InputError(`${path}: need a header and at least two rows`);
   if (!(rowsForA >= 1 && rowsForA < lines.length - 1)) {
-    throw new UserError(`--split must be in [1, ${lines.length - 2}] for ${path}`);
+    throw new InputError(`--split must be in [1, ${lines.length - 2}] for ${path}`);
   }
   const header = lines[0];
   const files: [string, string] = [`${dir}/party-a.csv`, `${dir}/party-b.csv`];
@@ -121,7 +123,7 @@ async function kmeansMain(args: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new UserError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new InputError(`${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   if (values.help) {
     console.log(kmeansHelp());
@@ -163,7 +165,7 @@ async function main(): Promise<number> {
       allowPositionals: true,
     });
   } catch (error) {
-    throw new UserError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new InputError(`${(error as Error).message.split("\n")[0]} (see --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -183,12 +185,12 @@ async function main(): Promise<number> {
     let files: [string, string];
     if (values["data-a"] || values["data-b"]) {
       if (!values["data-a"] || !values["data-b"] || values.data) {
-        throw new UserError("give both --data-a and --data-b (and not --data)");
+        throw new InputError("give both --data-a and --data-b (and not --data)");
       }
       files = [values["data-a"], values["data-b"]];
     } else {
       const split = Number(values.split);
-      if (!Number.isInteger(split)) throw new UserError(`--split must be an integer`);
+      if (!Number.isInteger(split)) throw new InputError(`--split must be an integer`);
       files = await splitCsv(values.data ?? MALL, split, tempDir);
       if (!values.data && !forwarded.includes("--job") && !forwarded.includes("--columns")) {
         forwarded.push("--columns", MALL_COLUMNS);
@@ -197,7 +199,7 @@ async function main(): Promise<number> {
     const tlsNames = ["tls-ca", "tls-cert-a", "tls-key-a", "tls-cert-b", "tls-key-b"] as const;
     const tlsGiven = tlsNames.filter((name) => values[name] !== undefined);
     if (tlsGiven.length !== 0 && tlsGiven.length !== tlsNames.length) {
-      throw new UserError(`TLS needs all of ${tlsNames.map((n) => "--" + n).join(", ")}`);
+      throw new InputError(`TLS needs all of ${tlsNames.map((n) => "--" + n).join(", ")}`);
     }
     const tlsArgs = (party: "a" | "b") =>
       tlsGiven.length === 0 ? [] : [
@@ -231,7 +233,7 @@ async function main(): Promise<number> {
       try {
         await Deno.writeTextFile(values.json, JSON.stringify(outcome.reports, null, 2) + "\n");
       } catch (error) {
-        throw new UserError(`cannot write --json ${values.json}: ${(error as Error).message}`);
+        throw new InputError(`cannot write --json ${values.json}: ${(error as Error).message}`);
       }
     }
     return 0;

@@ -23,7 +23,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { checkOutputPath, runMain, UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/files.ts";
+import { runMain } from "./main.ts";
 import { JOBS as BASE_JOBS } from "../jobs/registry.ts";
 import { kmeansJob } from "../jobs/kmeans/job.ts";
 import type { JobOption, PartyJob } from "../jobs/job.ts";
@@ -82,7 +84,7 @@ function seconds(text: string | undefined, name: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!(value > 0 && value <= 86_400)) {
-    throw new UserError(`--${name} must be a number of seconds in (0, 86400], got ${text}`);
+    throw new InputError(`--${name} must be a number of seconds in (0, 86400], got ${text}`);
   }
   return value * 1000;
 }
@@ -91,7 +93,7 @@ function address(text: string, name: string): HostPort {
   try {
     return parseHostPort(text);
   } catch (error) {
-    throw new UserError(`--${name}: ${(error as Error).message}`);
+    throw new InputError(`--${name}: ${(error as Error).message}`);
   }
 }
 
@@ -105,7 +107,7 @@ function parse(args: string[]) {
   const jobName = typeof loose.job === "string" ? loose.job : DEFAULT_JOB;
   const job = JOBS.get(jobName);
   if (!job) {
-    throw new UserError(`unknown job ${JSON.stringify(jobName)}; known: ${[...JOBS.keys()]}`);
+    throw new InputError(`unknown job ${JSON.stringify(jobName)}; known: ${[...JOBS.keys()]}`);
   }
   const options: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {};
   for (const [name, option] of Object.entries({ ...COMMON_OPTIONS, ...job.options })) {
@@ -117,7 +119,7 @@ function parse(args: string[]) {
     const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
     return { job, values: values as Record<string, string | boolean | undefined> };
   } catch (error) {
-    throw new UserError(`${(error as Error).message.split("\n")[0]} (see --help)`);
+    throw new InputError(`${(error as Error).message.split("\n")[0]} (see --help)`);
   }
 }
 
@@ -128,14 +130,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const str = (name: string) => values[name] as string | undefined;
-  if (str("role") !== "0" && str("role") !== "1") throw new UserError("--role must be 0 or 1");
+  if (str("role") !== "0" && str("role") !== "1") throw new InputError("--role must be 0 or 1");
   const role = Number(str("role")) as 0 | 1;
   if (!!str("listen") === !!str("connect")) {
-    throw new UserError("give exactly one of --listen HOST:PORT and --connect HOST:PORT");
+    throw new InputError("give exactly one of --listen HOST:PORT and --connect HOST:PORT");
   }
   const tlsGiven = ["tls-cert", "tls-key", "tls-ca"].filter((name) => str(name) !== undefined);
   if (tlsGiven.length !== 0 && tlsGiven.length !== 3) {
-    throw new UserError("mutual TLS needs all of --tls-cert, --tls-key and --tls-ca");
+    throw new InputError("mutual TLS needs all of --tls-cert, --tls-key and --tls-ca");
   }
   const listen = str("listen") ? address(str("listen")!, "listen") : undefined;
   const connect = str("connect") ? address(str("connect")!, "connect") : undefined;
@@ -144,7 +146,7 @@ async function main(): Promise<number> {
   if (testSeedText !== undefined) {
     const seed = Number(testSeedText);
     if (!/^\d+$/.test(testSeedText) || !Number.isSafeInteger(seed)) {
-      throw new UserError(
+      throw new InputError(
         `--insecure-test-seed must be a non-negative integer, got ${testSeedText}`,
       );
     }
@@ -159,7 +161,7 @@ async function main(): Promise<number> {
   if (str("max-frame-mib") !== undefined) {
     const mib = Number(str("max-frame-mib"));
     if (!(Number.isInteger(mib) && mib >= 1 && mib <= 4095)) {
-      throw new UserError(`--max-frame-mib must be an integer in [1, 4095]`);
+      throw new InputError(`--max-frame-mib must be an integer in [1, 4095]`);
     }
     maxFrameBytes = mib * 2 ** 20;
   }
@@ -169,7 +171,7 @@ async function main(): Promise<number> {
   for (const name of Object.keys(job.options)) jobValues[name] = values[name];
   const tls = tlsGiven.length === 3
     ? await readTlsFiles(str("tls-cert")!, str("tls-key")!, str("tls-ca")!).catch((error) => {
-      throw new UserError((error as Error).message);
+      throw new InputError((error as Error).message);
     })
     : undefined;
   const log = (line: string) => console.log(line);
@@ -195,7 +197,7 @@ async function main(): Promise<number> {
     try {
       await Deno.writeTextFile(jsonPath, json + "\n");
     } catch (error) {
-      throw new UserError(`cannot write --json ${jsonPath}: ${(error as Error).message}`);
+      throw new InputError(`cannot write --json ${jsonPath}: ${(error as Error).message}`);
     }
   }
   if (job === kmeansJob) logKmeansSummary(report.result, log);

@@ -12,7 +12,9 @@
 
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { checkOutputPath, runMain, UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
+import { checkOutputPath } from "../core/files.ts";
+import { runMain } from "./main.ts";
 import { checkRowsForK, loadCsv, splitCsvLine } from "../data/mod.ts";
 import {
   DEFAULT_FRAC_BITS,
@@ -66,8 +68,8 @@ ${USAGE}
 Ties go to the lowest centroid index; an empty cluster keeps its centroid.
 Exit codes: 0 success, 2 bad arguments or input data, 1 other failures.`;
 
-function usageError(message: string): UserError {
-  return new UserError(`${message}; usage: deno task plain [options] (--help lists them)`);
+function usageError(message: string): InputError {
+  return new InputError(`${message}; usage: deno task plain [options] (--help lists them)`);
 }
 
 function parseCount(flag: string, text: string | undefined, fallback: number, min = 1): number {
@@ -84,7 +86,7 @@ function splitList(text: string): string[] {
   return items;
 }
 
-/** Parses the command line; exits via {@link UserError} on anything malformed. */
+/** Parses the command line; exits via {@link InputError} on anything malformed. */
 function parseCommandLine(args: string[]) {
   let parsed;
   try {
@@ -229,7 +231,7 @@ async function writeOutput(path: string, text: string): Promise<void> {
     await Deno.writeTextFile(path, text);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UserError(`cannot write ${path}: ${reason}`);
+    throw new InputError(`cannot write ${path}: ${reason}`);
   }
 }
 

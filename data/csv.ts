@@ -9,20 +9,20 @@
  * Feature cells must be finite decimal numbers (`12`, `-3.5`, `1e3`; surrounding spaces are
  * ignored); `NaN`, `Infinity`, hex, empty cells and values that overflow are rejected.
  *
- * Every problem raises a {@link DataError} (a {@link UserError} with exit code 2) whose one-line
+ * Every problem raises a {@link DataError} (a {@link InputError} with exit code 2) whose one-line
  * message names the file, the line and the column, so a CLI can print it as is. Data files are
  * the local party's own input: nothing here leaves the process.
  *
  * @module
  */
 
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 /** A problem with an input data file; CLIs print its one-line message and exit with code 2. */
-export class DataError extends UserError {
+export class DataError extends InputError {
   /** A data error with a one-line message that already names file, line and column. */
   constructor(message: string) {
-    super(message, 2);
+    super(message);
     this.name = "DataError";
   }
 }

@@ -14,8 +14,6 @@ export {
   splitCsvLine,
 } from "./csv.ts";
 export type { CsvOptions, Dataset } from "./csv.ts";
-// DataError's base class, re-exported so the public API names every type it exposes.
-export { UserError } from "../core/errors.ts";
 export {
   blobCsvChunks,
   blobSeed,

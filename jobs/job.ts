@@ -17,7 +17,7 @@
  */
 
 import type { Channel } from "../party/channel.ts";
-import type { JsonValue } from "../party/handshake.ts";
+import type { JsonValue } from "../core/json.ts";
 
 /** A job-specific command-line option (a `node:util` parseArgs option plus help text). */
 export interface JobOption {

@@ -15,15 +15,15 @@
 
 import { Buffer } from "node:buffer";
 import { type Channel, ChannelError, inPhase } from "../party/channel.ts";
-import { concat } from "../party/handshake.ts";
+import { concat } from "../core/bytes.ts";
 import type { JobContext, PartyJob, PreparedJob } from "./job.ts";
 import { Prg } from "../core/prg.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 function positiveInt(text: unknown, name: string, max: number): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UserError(`--${name} must be an integer in [1, ${max}], got ${text}`);
+    throw new InputError(`--${name} must be an integer in [1, ${max}], got ${text}`);
   }
   return value;
 }

@@ -4,15 +4,15 @@
  * {@link runParty}; tests can call it directly.
  *
  * The report contains the job's result, the session id, timings and the channel's traffic
- * accounting by phase: all public. Failures propagate as errors (a `UserError` for mismatches
+ * accounting by phase: all public. Failures propagate as errors (a `InputError` for mismatches
  * and bad input, a `ChannelError` for peer/transport problems) after the channel is closed,
  * so the peer notices at once.
  *
  * @module
  */
 
-import type { JsonValue } from "../party/handshake.ts";
-import { toHex } from "../party/handshake.ts";
+import type { JsonValue } from "../core/json.ts";
+import { toHex } from "../core/bytes.ts";
 import type { PartyJob } from "./job.ts";
 import type { HostPort } from "../party/net.ts";
 import { connectSession, type SessionTimeouts } from "../party/session.ts";

@@ -26,7 +26,7 @@ import { Prg } from "../core/prg.ts";
 import type { JobContext, PartyJob, PreparedJob } from "./job.ts";
 import { loadCsv } from "../data/csv.ts";
 import { ringAdd, ringSub } from "../protocol/ring.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 const DEFAULT_FRACTIONAL_BITS = 16;
 
@@ -46,14 +46,14 @@ export const secureSumJob: PartyJob = {
     },
   },
   async prepare({ dataPath, values, log }): Promise<PreparedJob> {
-    if (!dataPath) throw new UserError("secure-sum needs --data FILE");
+    if (!dataPath) throw new InputError("secure-sum needs --data FILE");
     const columnsText = values.columns;
     if (typeof columnsText !== "string" || columnsText.trim() === "") {
-      throw new UserError("secure-sum needs --columns NAME,NAME,...");
+      throw new InputError("secure-sum needs --columns NAME,NAME,...");
     }
     const fractionalBits = Number(values["frac-bits"]);
     if (!Number.isInteger(fractionalBits) || fractionalBits < 0 || fractionalBits > 30) {
-      throw new UserError(`--frac-bits must be an integer in [0, 30], got ${values["frac-bits"]}`);
+      throw new InputError(`--frac-bits must be an integer in [0, 30], got ${values["frac-bits"]}`);
     }
     const features = columnsText.split(",").map((name) => name.trim());
     const data = await loadCsv(dataPath, { features });
@@ -82,7 +82,7 @@ function encodeTotals(
     const scaled = Math.round(sums[j] * 2 ** fractionalBits);
     // Below 2^53 doubles are exact and two such totals cannot wrap the signed 64-bit ring.
     if (!(Math.abs(scaled) < 2 ** 53)) {
-      throw new UserError(`${source}: total of column ${JSON.stringify(names[j])} is too large`);
+      throw new InputError(`${source}: total of column ${JSON.stringify(names[j])} is too large`);
     }
     out[j] = BigInt.asUintN(64, BigInt(scaled));
   }
@@ -98,7 +98,7 @@ async function runSecureSum(
 ) {
   const peerRows = ctx.peerFacts.rows;
   if (typeof peerRows !== "number" || !Number.isSafeInteger(peerRows) || peerRows < 1) {
-    throw new UserError(`peer announced an invalid row count ${JSON.stringify(peerRows)}`);
+    throw new InputError(`peer announced an invalid row count ${JSON.stringify(peerRows)}`);
   }
   const d = ownTotals.length;
   const prg = new Prg(ctx.privateSeed);

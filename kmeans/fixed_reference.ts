@@ -15,7 +15,7 @@
  * @module
  */
 
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 import {
   clusterSizes,
   DEFAULT_FRAC_BITS,
@@ -43,7 +43,7 @@ export function encodeFixedPoint(
   for (let i = 0; i < values.length; i++) {
     const scaled = Math.round(values[i] * scale);
     if (!Number.isFinite(scaled) || Math.abs(scaled) >= 2 ** 62) {
-      throw new UserError(
+      throw new InputError(
         `value ${values[i]} does not fit fixed point with ${fracBits} fractional bits`,
       );
     }
@@ -93,7 +93,7 @@ function chooseRepresentation(
   const sumBound = 2n * BigInt(n) * (m + 1n);
   const bound = distanceBound > sumBound ? distanceBound : sumBound;
   if (bound >= 2n ** 63n) {
-    throw new UserError(
+    throw new InputError(
       `fixed point overflow: values up to ${m} at scale 2^f with d = ${d}, n = ${n} exceed the ` +
         `64-bit ring; use fewer fractional bits or rescale the data`,
     );

@@ -16,7 +16,7 @@
  */
 
 import { sha256 } from "@noble/hashes/sha2.js";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 import { Prg, SEED_BYTES } from "../core/prg.ts";
 
 /** How to choose the k initial centroids. */
@@ -28,7 +28,7 @@ export type InitMethod =
 /** The textual form of {@link InitMethod} accepted by the CLIs. */
 export const INIT_SYNTAX = "rows:i,j,... | random | kmeans++";
 
-/** Parses `rows:i,j,...`, `random` or `kmeans++`; throws {@link UserError} otherwise. */
+/** Parses `rows:i,j,...`, `random` or `kmeans++`; throws {@link InputError} otherwise. */
 export function parseInit(spec: string): InitMethod {
   const text = spec.trim();
   if (text === "random") return { kind: "random" };
@@ -37,13 +37,13 @@ export function parseInit(spec: string): InitMethod {
     const parts = text.slice(5).split(",").map((p) => p.trim());
     const rows = parts.map((part) => {
       if (!/^\d+$/.test(part) || !Number.isSafeInteger(Number(part))) {
-        throw new UserError(`--init: ${JSON.stringify(part)} is not a 0-based row index`);
+        throw new InputError(`--init: ${JSON.stringify(part)} is not a 0-based row index`);
       }
       return Number(part);
     });
     return { kind: "rows", rows };
   }
-  throw new UserError(`--init: unknown method ${JSON.stringify(spec)} (expected ${INIT_SYNTAX})`);
+  throw new InputError(`--init: unknown method ${JSON.stringify(spec)} (expected ${INIT_SYNTAX})`);
 }
 
 /** The textual form of an {@link InitMethod} (inverse of {@link parseInit}). */
@@ -54,7 +54,7 @@ export function formatInit(init: InitMethod): string {
 /** The 16-byte PRG seed used for initialisation with integer `seed`. */
 export function initSeed(seed: number): Uint8Array {
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UserError(`seed must be a non-negative integer, got ${seed}`);
+    throw new InputError(`seed must be a non-negative integer, got ${seed}`);
   }
   return sha256(new TextEncoder().encode(`kmeans-init:${seed}`)).slice(0, SEED_BYTES);
 }
@@ -86,7 +86,7 @@ function squaredDistanceToRow(rows: Float64Array, d: number, a: number, b: numbe
 
 /**
  * The 0-based row indices of the k initial centroids of the n × d matrix `rows`.
- * Throws {@link UserError} for explicit rows that are out of range, repeated, or not k many.
+ * Throws {@link InputError} for explicit rows that are out of range, repeated, or not k many.
  */
 export function chooseInitialRows(
   rows: Float64Array,
@@ -96,19 +96,19 @@ export function chooseInitialRows(
   init: InitMethod,
   seed = 0,
 ): number[] {
-  if (k > n) throw new UserError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
+  if (k > n) throw new InputError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
   if (init.kind === "rows") {
     if (init.rows.length !== k) {
-      throw new UserError(`--init rows: gives ${init.rows.length} rows but k = ${k}`);
+      throw new InputError(`--init rows: gives ${init.rows.length} rows but k = ${k}`);
     }
     const seen = new Set<number>();
     for (const row of init.rows) {
       if (!Number.isInteger(row) || row < 0 || row >= n) {
-        throw new UserError(
+        throw new InputError(
           `--init rows: row ${row} is out of range (the data have rows 0..${n - 1})`,
         );
       }
-      if (seen.has(row)) throw new UserError(`--init rows: row ${row} is listed twice`);
+      if (seen.has(row)) throw new InputError(`--init rows: row ${row} is listed twice`);
       seen.add(row);
     }
     return [...init.rows];
@@ -192,7 +192,7 @@ export function kmeansPlusPlusDraws(
     throw new RangeError(`draw bits ${drawBits} not in [1, 32]`);
   }
   if (!(Number.isSafeInteger(n) && n >= 1 && Number.isSafeInteger(k) && k >= 1 && k <= n)) {
-    throw new UserError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
+    throw new InputError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
   }
   const prg = new Prg(initSeed(seed));
   const first = uniformIndex(prg, n);

@@ -1,5 +1,6 @@
 /**
- * k-means: the plaintext reference (float64 and fixed point), initialisation, and plots.
+ * k-means: the plaintext reference (float64 and fixed point), initialisation, plots, and the
+ * secure algorithm (`secure/`: Lloyd iterations, kmeans++, the vertical join).
  * The plot functions load vega lazily, so importing this module stays light.
  *
  * @module
@@ -56,5 +57,3 @@ export type { DistanceForm } from "./secure/assign.ts";
 export { checkValueBound, jointLayout, secureBounds } from "./secure/layout.ts";
 export type { JointLayout, OwnerBlock, Partition, SecureBounds } from "./secure/layout.ts";
 export { joinVertical } from "./secure/vertical.ts";
-export { kmeansJob, parseKmeansParams, runKmeansJob } from "../jobs/kmeans/job.ts";
-export type { KmeansJobInput, KmeansJobParams } from "../jobs/kmeans/job.ts";

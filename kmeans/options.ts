@@ -5,7 +5,7 @@
  * @module
  */
 
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 import { type InitMethod, parseInit } from "./init.ts";
 
 /** Default maximum number of Lloyd updates in the library (the CLI's default is 10). */
@@ -84,7 +84,7 @@ export interface KMeansResult {
   fixedCentroids?: BigInt64Array;
 }
 
-/** Fills defaults and validates; throws {@link UserError} with a one-line reason. */
+/** Fills defaults and validates; throws {@link InputError} with a one-line reason. */
 export function resolveOptions(options: KMeansOptions, n: number): ResolvedKMeansOptions {
   const { k } = options;
   const maxIter = options.maxIter ?? DEFAULT_MAX_ITER;
@@ -92,20 +92,20 @@ export function resolveOptions(options: KMeansOptions, n: number): ResolvedKMean
   const seed = options.seed ?? 0;
   const arithmetic = options.arithmetic ?? "float64";
   const fracBits = options.fracBits ?? DEFAULT_FRAC_BITS;
-  if (!Number.isSafeInteger(k) || k < 1) throw new UserError(`k must be a positive integer`);
-  if (k > n) throw new UserError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
+  if (!Number.isSafeInteger(k) || k < 1) throw new InputError(`k must be a positive integer`);
+  if (k > n) throw new InputError(`k = ${k} needs at least ${k} data rows, the data have ${n}`);
   if (!Number.isSafeInteger(maxIter) || maxIter < 1) {
-    throw new UserError(`maxIter must be a positive integer`);
+    throw new InputError(`maxIter must be a positive integer`);
   }
-  if (!(Number.isFinite(tol) && tol >= 0)) throw new UserError(`tol must be a number >= 0`);
+  if (!(Number.isFinite(tol) && tol >= 0)) throw new InputError(`tol must be a number >= 0`);
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UserError(`seed must be a non-negative integer`);
+    throw new InputError(`seed must be a non-negative integer`);
   }
   if (arithmetic !== "float64" && arithmetic !== "fixed") {
-    throw new UserError(`arithmetic must be "float64" or "fixed"`);
+    throw new InputError(`arithmetic must be "float64" or "fixed"`);
   }
   if (!Number.isInteger(fracBits) || fracBits < 0 || fracBits > MAX_FRAC_BITS) {
-    throw new UserError(`fracBits must be an integer in [0, ${MAX_FRAC_BITS}]`);
+    throw new InputError(`fracBits must be an integer in [0, ${MAX_FRAC_BITS}]`);
   }
   const init = typeof options.init === "string"
     ? parseInit(options.init)

@@ -165,7 +165,7 @@ export function kmeansFloat64(
 
 /**
  * k-means on an n × d matrix with scikit-learn-like options, in float64 or in fixed point.
- * Throws {@link import("../core/errors.ts").UserError} for invalid options.
+ * Throws {@link import("../core/errors.ts").InputError} for invalid options.
  */
 export function kmeans(data: Matrix, options: KMeansOptions): KMeansResult {
   if (data.rows.length !== data.n * data.d) {

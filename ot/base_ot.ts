@@ -23,6 +23,7 @@
 
 import { createHash } from "node:crypto";
 import { ristretto255 } from "@noble/curves/ed25519.js";
+import { PeerError } from "../core/errors.ts";
 import type { Prg } from "../core/prg.ts";
 
 type Point = InstanceType<typeof ristretto255.Point>;
@@ -38,7 +39,7 @@ export const BASE_OT_KEY_BYTES = 16;
 const DOMAIN = new TextEncoder().encode("pp-kmeans/chou-orlandi-ot/v1");
 
 /** A peer sent an invalid base-OT message (bad length, bad encoding, identity point). */
-export class BaseOtError extends Error {
+export class BaseOtError extends PeerError {
   /** A base-OT protocol error; `message` names the offending peer value. */
   constructor(message: string) {
     super(message);

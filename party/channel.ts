@@ -13,6 +13,8 @@
  * @module
  */
 
+import { PeerError } from "../core/errors.ts";
+
 /** Traffic counters for one phase (or for the whole session). */
 export interface PhaseStats {
   /** Payload bytes sent (frame headers excluded). */
@@ -99,7 +101,7 @@ export class ChannelStats {
 }
 
 /** Raised for every transport failure: peer gone, bad frame, timeout, closed channel. */
-export class ChannelError extends Error {
+export class ChannelError extends PeerError {
   /** A transport failure described by a one-line `message` (never containing payload bytes). */
   constructor(message: string) {
     super(message);

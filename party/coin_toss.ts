@@ -31,7 +31,7 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError, recvBytes } from "./channel.ts";
-import { concat } from "./handshake.ts";
+import { concat } from "../core/bytes.ts";
 import { randomBytes, SEED_BYTES } from "../core/prg.ts";
 
 const LABEL_COMMIT = new TextEncoder().encode("pp-kmeans coin toss commit v1");

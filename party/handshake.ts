@@ -26,7 +26,9 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
+import { concat, toHex } from "../core/bytes.ts";
+import type { JsonValue } from "../core/json.ts";
 
 /**
  * Version of the wire protocol and the hello format; bumped on incompatible changes
@@ -45,15 +47,6 @@ export const SESSION_ID_BYTES = 16;
  * also uses it as the channel's frame limit until the handshake and coin toss are done.
  */
 export const MAX_HELLO_BYTES = 1 << 20;
-
-/** A JSON value, as carried in job parameters and facts. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
 
 /** What one party brings to the handshake. */
 export interface HandshakeOptions {
@@ -76,10 +69,10 @@ export interface HandshakeResult {
 }
 
 /** The two parties disagree (version, roles or job parameters); exit code 2. */
-export class HandshakeError extends UserError {
+export class HandshakeError extends InputError {
   /** A mismatch described in one line. */
   constructor(message: string) {
-    super(message, 2);
+    super(message);
     this.name = "HandshakeError";
   }
 }
@@ -209,20 +202,4 @@ function lengthPrefixed(bytes: Uint8Array): Uint8Array {
   new DataView(out.buffer).setUint32(0, bytes.length, true);
   out.set(bytes, 4);
   return out;
-}
-
-/** Concatenates byte arrays. */
-export function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/** Lower-case hex of `bytes`. */
-export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

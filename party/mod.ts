@@ -1,6 +1,6 @@
 /**
- * The two-party runtime: channels (in-memory and TCP/TLS), handshake, coin toss, sessions,
- * seeds and PRG, the job interface and the two-process launcher.
+ * The two-party transport and session: channels (in-memory and TCP/TLS), framing, handshake,
+ * coin toss and the session that ties them together.
  *
  * @module
  */
@@ -46,12 +46,9 @@ export {
   type HandshakeOptions,
   type HandshakeResult,
   HELLO_MAGIC,
-  type JsonValue,
   PROTOCOL_VERSION,
   SESSION_ID_BYTES,
 } from "./handshake.ts";
-// HandshakeError extends it, so the party API exposes it (exit code 2 for usage errors).
-export { UserError } from "../core/errors.ts";
 export { coinToss, confirmJointSeed, JointSeedMismatchError } from "./coin_toss.ts";
 export {
   connectSession,
@@ -62,16 +59,3 @@ export {
   type SessionParams,
   type SessionTimeouts,
 } from "./session.ts";
-export type { JobContext, JobOption, JobPrepareInput, PartyJob, PreparedJob } from "../jobs/job.ts";
-export { JOBS } from "../jobs/registry.ts";
-export { secureSumJob } from "../jobs/secure_sum.ts";
-export { netBenchJob } from "../jobs/net_bench.ts";
-export { type PartyReport, type PartyRunOptions, runParty } from "../jobs/runner.ts";
-export {
-  freePort,
-  INTERRUPT_EXIT_CODES,
-  type LaunchOptions,
-  launchParties,
-  type LaunchResult,
-  PARTY_NAMES,
-} from "../cli/launcher.ts";

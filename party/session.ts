@@ -27,7 +27,9 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
 import { coinToss, JointSeedMismatchError } from "./coin_toss.ts";
-import { concat, handshake, type JsonValue, MAX_HELLO_BYTES } from "./handshake.ts";
+import { concat } from "../core/bytes.ts";
+import type { JsonValue } from "../core/json.ts";
+import { handshake, MAX_HELLO_BYTES } from "./handshake.ts";
 import { connectToPeer, type HostPort, isLoopback, listenForPeer } from "./net.ts";
 import { Prg, randomBytes, randomSeed, SEED_BYTES } from "../core/prg.ts";
 import {
@@ -37,19 +39,19 @@ import {
   type TcpChannelOptions,
 } from "./tcp_channel.ts";
 import type { TlsFiles } from "./tls.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 /** Environment variable that must be "1" for an insecure test seed to be accepted. */
 export const TEST_SEED_ENV = "PPKM_ALLOW_TEST_SEED";
 
 /**
- * Throws a {@link UserError} (exit 2) unless an insecure test seed may be used: the
+ * Throws a {@link InputError} (exit 2) unless an insecure test seed may be used: the
  * environment variable {@link TEST_SEED_ENV} is "1" and `hostname` (the address listened on or
  * connected to, or the peer's address) is loopback, so both parties run on one machine.
  */
 export function checkTestSeedAllowed(hostname: string, envValue: string | undefined): void {
   if (envValue !== "1") {
-    throw new UserError(
+    throw new InputError(
       `--insecure-test-seed makes this party's randomness predictable and is refused unless ` +
         `${TEST_SEED_ENV}=1 is set (tests and local harness runs only)`,
     );
@@ -58,14 +60,14 @@ export function checkTestSeedAllowed(hostname: string, envValue: string | undefi
 }
 
 /**
- * Throws a {@link UserError} (exit 2) unless `hostname` is loopback: an insecure test seed is
+ * Throws a {@link InputError} (exit 2) unless `hostname` is loopback: an insecure test seed is
  * only ever used between two processes on this machine. {@link connectSession} applies it to
  * the configured address and to the peer's; the CLI adds the environment check of
  * {@link checkTestSeedAllowed}.
  */
 export function checkTestSeedLoopback(hostname: string): void {
   if (!isLoopback(hostname)) {
-    throw new UserError(
+    throw new InputError(
       `--insecure-test-seed is refused on the non-loopback address ${hostname}: both parties ` +
         `must run on this machine (127.0.0.1 / ::1)`,
     );

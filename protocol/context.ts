@@ -11,9 +11,9 @@
 import type { Channel } from "../party/channel.ts";
 import type { Prg } from "../core/prg.ts";
 import type { OtEndpoints } from "../ot/types.ts";
+import type { Role } from "../core/role.ts";
 
-/** Party index: 0 (party A) or 1 (party B). */
-export type Role = 0 | 1;
+export type { Role } from "../core/role.ts";
 
 /** Everything a two-party protocol needs on one side. */
 export interface MpcContext {

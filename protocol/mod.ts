@@ -121,3 +121,4 @@ export {
   argminRounds,
   argminTripleWords,
 } from "./argmin.ts";
+export { PSI_POINT_BYTES, psiScalar, type PsiTags, psiTags } from "./psi.ts";

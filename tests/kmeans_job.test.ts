@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import type { JobContext } from "../jobs/job.ts";
-import type { JsonValue } from "../party/handshake.ts";
+import type { JsonValue } from "../core/json.ts";
 import { testSeed } from "../testing/mpc_pair.ts";
 import { type KmeansJobInput, parseKmeansParams, runKmeansJob } from "../jobs/kmeans/job.ts";
 import { encodeFixedPoint, kmeansFixed } from "../kmeans/fixed_reference.ts";
 import { loadCsv } from "../data/csv.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 function input(rows: number[][], ids?: string[], names = ["x"]): KmeansJobInput {
   const flat = Float64Array.from(rows.flat());
@@ -109,7 +109,7 @@ Deno.test("vertical job fails with the number of unmatched IDs on each side", as
       [input(rows, ["a", "b", "c", "d"]), input(rows, ["a", "b", "c", "e"])],
     ),
     (error: Error) =>
-      error instanceof UserError &&
+      error instanceof InputError &&
       /1 ID\(s\) of party A .* 1 ID\(s\) of party B/.test(error.message),
   );
 });

@@ -12,7 +12,7 @@ import {
   parseKmeansParams,
 } from "../jobs/kmeans/params.ts";
 import { VERTICAL_REVEALS } from "../kmeans/secure/vertical.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 for (
   const [name, text] of [
@@ -34,7 +34,7 @@ for (
   ] as const
 ) {
   Deno.test(`--${name} ${JSON.stringify(text)} is refused as not a strict decimal`, () => {
-    assert.throws(() => parseKmeansParams({ [name]: text }), UserError);
+    assert.throws(() => parseKmeansParams({ [name]: text }), InputError);
   });
 }
 

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import type { JobContext } from "../jobs/job.ts";
-import type { JsonValue } from "../party/handshake.ts";
+import type { JsonValue } from "../core/json.ts";
 import { testSeed } from "../testing/mpc_pair.ts";
 import {
   checkJobSize,
@@ -16,7 +16,7 @@ import {
   runKmeansJob,
 } from "../jobs/kmeans/job.ts";
 import { encodeFixedPoint } from "../kmeans/fixed_reference.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 
 function input(rows: number[][]): KmeansJobInput {
   const encoded = encodeFixedPoint(Float64Array.from(rows.flat()), 16);
@@ -71,7 +71,7 @@ for (
     for (const result of results) {
       assert.equal(result.status, "rejected");
       const error = (result as PromiseRejectedResult).reason;
-      assert.ok(error instanceof UserError, String(error));
+      assert.ok(error instanceof InputError, String(error));
       assert.match(error.message, message);
     }
   });
@@ -93,7 +93,7 @@ Deno.test("a peer announcing a huge row count is refused by the memory budget at
   job.peerFacts = { rows: 1 << 22, cols: 2, featureNames: ["f0", "f1"] };
   const started = performance.now();
   await assert.rejects(runKmeansJob(job, params, own), (error: Error) => {
-    assert.ok(error instanceof UserError);
+    assert.ok(error instanceof InputError);
     assert.match(error.message, /^job too large: n·k·\(d\+1\) = 4194312·5·3 = \d+ exceeds/);
     assert.ok(!error.message.includes("\n"));
     return true;

@@ -8,7 +8,7 @@ import { ristretto255 } from "@noble/curves/ed25519.js";
 import { ChannelError } from "../party/channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import { Prg } from "../core/prg.ts";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 import { testSeed } from "../testing/mpc_pair.ts";
 import { decodePoints, hashId, PSI_POINT_BYTES, psiTags } from "../protocol/psi.ts";
 import { joinedInitRows, joinVertical, toOwnOrder } from "../kmeans/secure/vertical.ts";
@@ -52,7 +52,7 @@ Deno.test("PSI join: unmatched IDs are reported as counts on both sides", async 
   for (const result of results) {
     assert.equal(result.status, "rejected");
     const error = (result as PromiseRejectedResult).reason as Error;
-    assert.ok(error instanceof UserError);
+    assert.ok(error instanceof InputError);
     assert.match(error.message, /3 ID\(s\) of party A are missing at party B and 2 ID\(s\) of/);
     assert.ok(!/customer|"x"/.test(error.message), "no ID in the message");
   }

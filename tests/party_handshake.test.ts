@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "../party/channel.ts";
 import { memoryChannelPair } from "../party/memory_channel.ts";
-import { handshake, HandshakeError, type JsonValue, PROTOCOL_VERSION } from "../party/handshake.ts";
+import type { JsonValue } from "../core/json.ts";
+import { handshake, HandshakeError, PROTOCOL_VERSION } from "../party/handshake.ts";
 import { coinToss, confirmJointSeed, JointSeedMismatchError } from "../party/coin_toss.ts";
 import { establishSession } from "../party/session.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
-import { UserError } from "../core/errors.ts";
+import { InputError } from "../core/errors.ts";
 import { loadCsv } from "../data/mod.ts";
 import {
   assignFloat64,
@@ -125,7 +125,7 @@ Deno.test("fixed-point tolerance threshold is floor((tol·2^f)²)", () => {
 Deno.test("fixed point refuses magnitudes that would wrap the 64-bit ring", () => {
   assert.throws(
     () => kmeans(matrix([0, 1e6, 2e6], 1), { k: 2, arithmetic: "fixed", fracBits: 40 }),
-    (error: unknown) => error instanceof UserError && /overflow|does not fit/.test(error.message),
+    (error: unknown) => error instanceof InputError && /overflow|does not fit/.test(error.message),
   );
 });
 
@@ -300,13 +300,13 @@ Deno.test("init specs are parsed and validated", () => {
   assert.deepEqual(parseInit("rows:3, 1,2"), { kind: "rows", rows: [3, 1, 2] });
   assert.deepEqual(parseInit("k-means++"), { kind: "kmeans++" });
   for (const bad of ["rows:", "rows:1,-2", "rows:a", "first", ""]) {
-    assert.throws(() => parseInit(bad), UserError, bad);
+    assert.throws(() => parseInit(bad), InputError, bad);
   }
   const data = matrix([0, 1, 2, 3], 1);
   assert.throws(() => kmeans(data, { k: 2, init: "rows:0,4" }), /out of range/);
   assert.throws(() => kmeans(data, { k: 2, init: "rows:1,1" }), /twice/);
   assert.throws(() => kmeans(data, { k: 3, init: "rows:0,1" }), /k = 3/);
   assert.throws(() => kmeans(data, { k: 5 }), /at least 5/);
-  assert.throws(() => kmeans(data, { k: 2, maxIter: 0 }), UserError);
-  assert.throws(() => kmeans(data, { k: 2, tol: -1 }), UserError);
+  assert.throws(() => kmeans(data, { k: 2, maxIter: 0 }), InputError);
+  assert.throws(() => kmeans(data, { k: 2, tol: -1 }), InputError);
 });

@@ -17,7 +17,7 @@
 
 import assert from "node:assert/strict";
 import { createHash, type Hash } from "node:crypto";
-import { freePort } from "../party/launcher.ts";
+import { freePort } from "../cli/launcher.ts";
 
 // The byte counts show at a glance whether a change altered message sizes or only contents.
 /** SHA-256 (hex) and length of everything party A (role 0, listening) sent to party B. */

@@ -49,10 +49,11 @@ export interface LayerRules {
 /** The rules of this repository (see the module documentation). */
 export const DEFAULT_RULES: LayerRules = {
   layers: LAYER_ORDER,
-  side: { data: { imports: ["core"], importers: ["jobs", "cli"] } },
+  // The root mod.ts is the public API, which includes the CSV loader and synthetic data.
+  side: { data: { imports: ["core"], importers: ["jobs", "cli", "mod.ts"] } },
   harness: ["testing"],
   free: ["tests", "bench", "tools"],
-  rootFiles: { "mod.ts": LAYER_ORDER },
+  rootFiles: { "mod.ts": [...LAYER_ORDER, "data"] },
 };
 
 /** One broken rule; `message` is the line the script prints. */

@@ -30,7 +30,9 @@
  * @module
  */
 
-import { checkOutputPath, UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
+import { checkOutputPath } from "../../core/files.ts";
+import { ExitError } from "../main.ts";
 import { type Dataset, loadCsv } from "../../data/csv.ts";
 import { encodeFixedPoint } from "../../kmeans/fixed_reference.ts";
 import { chooseInitialRows, parseInit } from "../../kmeans/init.ts";
@@ -93,13 +95,13 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
   const partition = (values.partition ?? "horizontal") as string;
   const defaults = values["data-a"] === undefined && values["data-b"] === undefined;
   if (!defaults && (values["data-a"] === undefined || values["data-b"] === undefined)) {
-    throw new UserError("give both --data-a and --data-b (or neither, for the Mall demo)");
+    throw new InputError("give both --data-a and --data-b (or neither, for the Mall demo)");
   }
   const v: LaunchValues = { ...values };
   const harnessSeed = typeof v.seed === "string" ? v.seed : undefined;
   if (harnessSeed !== undefined) {
     if (!/^\d+$/.test(harnessSeed) || Number(harnessSeed) > 2 ** 31 - 1) {
-      throw new UserError(`--seed must be an integer in [0, ${2 ** 31 - 1}], got ${harnessSeed}`);
+      throw new InputError(`--seed must be an integer in [0, ${2 ** 31 - 1}], got ${harnessSeed}`);
     }
     v["init-seed"] ??= harnessSeed;
   }
@@ -120,7 +122,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
   const init = parseInit(String(v.init ?? "random"));
   const largestK = params.kValues[params.kValues.length - 1];
   if (init.kind === "rows" && init.rows.length < largestK) {
-    throw new UserError(`--init rows: lists ${init.rows.length} rows, k goes up to ${largestK}`);
+    throw new InputError(`--init rows: lists ${init.rows.length} rows, k goes up to ${largestK}`);
   }
   if (typeof v.json === "string") checkOutputPath(v.json, "--json");
   if (typeof v.plot === "string") checkOutputPath(v.plot, "--plot", { extension: ".svg" });
@@ -135,7 +137,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     const featuresOf = (role: 0 | 1) => {
       const own = v[role === 0 ? "features-a" : "features-b"] ?? v.features;
       if (typeof own !== "string") {
-        throw new UserError(
+        throw new InputError(
           partition === "vertical"
             ? "the vertical partition needs --features-a and --features-b"
             : "give --features NAME,NAME,...",
@@ -184,7 +186,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     if (outcome.exitCode !== 0) {
       // The launcher's failure line repeats the first failed party's own error.
-      throw new UserError(
+      throw new ExitError(
         outcome.failure ??
           `party A exited with ${outcome.exitCodes[0]}, party B with ${outcome.exitCodes[1]}`,
         outcome.exitCode,
@@ -192,7 +194,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     }
     const results = outcome.reports.map((report) => {
       const json = report as Record<string, unknown> | null;
-      if (json === null) throw new UserError("a party wrote no result", 1);
+      if (json === null) throw new ExitError("a party wrote no result", 1);
       return (json.result ?? json) as PartyKmeansResult & Record<string, unknown>;
     });
     const [a, b] = results;
@@ -222,7 +224,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
     }
     const plusPlus = isKmeansPlusPlus(params.init);
     if (plusPlus && (a.initSeed === undefined || (vertical && a.joinedOrder === undefined))) {
-      throw new UserError("party A's result lacks the kmeans++ init seed or joined order", 1);
+      throw new ExitError("party A's result lacks the kmeans++ init seed or joined order", 1);
     }
     // kmeans++: the launcher (holding both inputs) replays the public draws on the reference.
     const initialRows = plusPlus
@@ -305,7 +307,7 @@ export async function launchKmeans(values: LaunchValues): Promise<number> {
       );
     }
     if (comparison.differingLabels !== 0) {
-      throw new UserError(
+      throw new ExitError(
         `${comparison.differingLabels} of ${matrix.n} secure labels differ from the plaintext ` +
           `reference (exit 3; see the table above)`,
         3,
@@ -331,7 +333,9 @@ async function writeOutput(path: string, flag: string, text: string): Promise<vo
   try {
     await Deno.writeTextFile(path, text);
   } catch (error) {
-    throw new UserError(`cannot write ${flag} ${path}: ${(error as Error).message.split("\n")[0]}`);
+    throw new InputError(
+      `cannot write ${flag} ${path}: ${(error as Error).message.split("\n")[0]}`,
+    );
   }
   console.log(`wrote ${path}`);
 }
@@ -363,7 +367,7 @@ async function loadAndCheckInputs(
     const missingInA = b.ids.filter((x) => !idsA.has(x)).length;
     if (missingInB > 0 || missingInA > 0) {
       // Same wording as the parties' join (kmeans/vertical.ts), which reveals only these counts.
-      throw new UserError(
+      throw new InputError(
         `vertical join on the ID column failed: ${missingInB} ID(s) of party A are missing at ` +
           `party B and ${missingInA} ID(s) of party B are missing at party A (both files must ` +
           `hold the same IDs)`,
@@ -373,7 +377,7 @@ async function loadAndCheckInputs(
   if (
     params.partition === "horizontal" && a.featureNames.join("\n") !== b.featureNames.join("\n")
   ) {
-    throw new UserError(
+    throw new InputError(
       `horizontal partition: the features differ: party A selects ` +
         `${JSON.stringify(a.featureNames)}, party B ${JSON.stringify(b.featureNames)}`,
     );

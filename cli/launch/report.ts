@@ -12,7 +12,7 @@
  * @module
  */
 
-import { UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import type { Dataset } from "../../data/csv.ts";
 import { encodeFixedPoint, kmeansFixed } from "../../kmeans/fixed_reference.ts";
 import { fixedKmeansPlusPlus, kmeansPlusPlusDraws } from "../../kmeans/init.ts";
@@ -57,19 +57,19 @@ export function jointMatrix(
   b: Dataset,
 ): { rows: Float64Array; n: number; d: number } {
   if (partition === "horizontal") {
-    if (a.d !== b.d) throw new UserError(`the two files select ${a.d} and ${b.d} features`);
+    if (a.d !== b.d) throw new InputError(`the two files select ${a.d} and ${b.d} features`);
     const rows = new Float64Array((a.n + b.n) * a.d);
     rows.set(a.rows);
     rows.set(b.rows, a.n * a.d);
     return { rows, n: a.n + b.n, d: a.d };
   }
-  if (!a.ids || !b.ids) throw new UserError("the vertical partition needs --id");
+  if (!a.ids || !b.ids) throw new InputError("the vertical partition needs --id");
   const index = new Map(b.ids.map((id, i) => [id, i]));
   const d = a.d + b.d;
   const rows = new Float64Array(a.n * d);
   for (let i = 0; i < a.n; i++) {
     const j = index.get(a.ids[i]);
-    if (j === undefined) throw new UserError(`ID ${a.ids[i]} of party A is missing at party B`);
+    if (j === undefined) throw new InputError(`ID ${a.ids[i]} of party A is missing at party B`);
     rows.set(a.rows.subarray(i * a.d, (i + 1) * a.d), i * d);
     rows.set(b.rows.subarray(j * b.d, (j + 1) * b.d), i * d + a.d);
   }

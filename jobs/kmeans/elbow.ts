@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { JsonValue } from "../../party/handshake.ts";
+import type { JsonValue } from "../../core/json.ts";
 import type { JobContext } from "../job.ts";
 import type { MpcContext } from "../../protocol/context.ts";
 import { chooseInitialRows, type InitMethod } from "../../kmeans/init.ts";

@@ -12,9 +12,10 @@
  * @module
  */
 
-import { checkOutputPath, UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
+import { checkOutputPath } from "../../core/files.ts";
 import { loadCsv } from "../../data/csv.ts";
-import type { JsonValue } from "../../party/handshake.ts";
+import type { JsonValue } from "../../core/json.ts";
 import type { JobContext, PartyJob, PreparedJob } from "../job.ts";
 import { ChannelError, inPhase } from "../../party/channel.ts";
 import { Prg } from "../../core/prg.ts";
@@ -65,14 +66,14 @@ export type { KmeansJobParams } from "./params.ts";
 function peerNumber(facts: Record<string, JsonValue>, name: string, max: number): number {
   const value = facts[name];
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw new UserError(`peer announced an invalid ${name}: ${JSON.stringify(value)}`);
+    throw new InputError(`peer announced an invalid ${name}: ${JSON.stringify(value)}`);
   }
   return value;
 }
 
 function asNames(value: JsonValue | undefined): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw new UserError("peer announced invalid feature names");
+    throw new InputError("peer announced invalid feature names");
   }
   return value as string[];
 }
@@ -84,11 +85,11 @@ export const kmeansJob: PartyJob = {
   options: KMEANS_JOB_OPTIONS,
   async prepare({ role, dataPath, values, log }): Promise<PreparedJob> {
     const params = parseKmeansParams(values);
-    if (!dataPath) throw new UserError("kmeans needs --data FILE");
+    if (!dataPath) throw new InputError("kmeans needs --data FILE");
     const names = ownFeatures(values, role);
     const id = typeof values.id === "string" ? values.id : undefined;
     if (params.partition === "vertical" && id === undefined) {
-      throw new UserError("the vertical partition needs --id COLUMN");
+      throw new InputError("the vertical partition needs --id COLUMN");
     }
     const plotPath = typeof values.plot === "string" ? values.plot : undefined;
     if (plotPath !== undefined) checkOutputPath(plotPath, "--plot", { extension: ".svg" });

@@ -12,9 +12,9 @@
  * @module
  */
 
-import { UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import { splitCsvLine } from "../../data/csv.ts";
-import type { JsonValue } from "../../party/handshake.ts";
+import type { JsonValue } from "../../core/json.ts";
 import type { PartyJob } from "../job.ts";
 import { parseInit } from "../../kmeans/init.ts";
 import type { Partition } from "../../kmeans/secure/layout.ts";
@@ -39,11 +39,11 @@ export const RING_BITS = 64;
  */
 export const MAX_JOB_CELLS = 2 ** 24;
 
-/** Throws a one-line {@link UserError} if n·k·(d+1) exceeds {@link MAX_JOB_CELLS}. */
+/** Throws a one-line {@link InputError} if n·k·(d+1) exceeds {@link MAX_JOB_CELLS}. */
 export function checkJobSize(n: number, k: number, d: number): void {
   const cells = n * k * (d + 1);
   if (!(cells <= MAX_JOB_CELLS)) {
-    throw new UserError(
+    throw new InputError(
       `job too large: n·k·(d+1) = ${n}·${k}·${d + 1} = ${cells} exceeds the memory budget of ` +
         `${MAX_JOB_CELLS} cells (use fewer rows, clusters or features)`,
     );
@@ -89,7 +89,7 @@ function integer(text: unknown, name: string, min: number, max: number): number 
     typeof text !== "string" || !/^\d+$/.test(text) || !Number.isSafeInteger(value) ||
     value < min || value > max
   ) {
-    throw new UserError(
+    throw new InputError(
       `--${name} must be a decimal integer in [${min}, ${max}], got ${JSON.stringify(text)}`,
     );
   }
@@ -100,7 +100,7 @@ function integer(text: unknown, name: string, min: number, max: number): number 
 function nonNegativeNumber(text: string, name: string): number {
   const value = Number(text);
   if (!/^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) || !Number.isFinite(value)) {
-    throw new UserError(`--${name} must be a decimal number >= 0, got ${JSON.stringify(text)}`);
+    throw new InputError(`--${name} must be a decimal number >= 0, got ${JSON.stringify(text)}`);
   }
   return value;
 }
@@ -112,7 +112,7 @@ export function parseKValues(text: string): number[] {
     const from = Number(range[1]);
     const to = Number(range[2]);
     if (from < 1 || to < from || to > 64) {
-      throw new UserError(`--k range ${text} must be A..B with 1 <= A <= B <= 64`);
+      throw new InputError(`--k range ${text} must be A..B with 1 <= A <= B <= 64`);
     }
     return Array.from({ length: to - from + 1 }, (_, i) => from + i);
   }
@@ -125,15 +125,15 @@ export function parseKmeansParams(
 ): KmeansJobParams {
   const partition = values.partition ?? "horizontal";
   if (partition !== "horizontal" && partition !== "vertical") {
-    throw new UserError(`--partition must be horizontal or vertical, got ${partition}`);
+    throw new InputError(`--partition must be horizontal or vertical, got ${partition}`);
   }
   const reveal = values.reveal ?? "centroids";
   if (reveal !== "sizes" && reveal !== "centroids") {
-    throw new UserError(`--reveal must be sizes or centroids, got ${reveal}`);
+    throw new InputError(`--reveal must be sizes or centroids, got ${reveal}`);
   }
   const distance = values.distance ?? "dot";
   if (distance !== "dot" && distance !== "square") {
-    throw new UserError(`--distance must be dot or square, got ${distance}`);
+    throw new InputError(`--distance must be dot or square, got ${distance}`);
   }
   const tol = nonNegativeNumber(String(values.tol ?? "1e-4"), "tol");
   const init = String(values.init ?? "random");
@@ -184,7 +184,7 @@ export function handshakeParams(
 export function splitFeatureList(text: string, flag = "--features"): string[] {
   const items = splitCsvLine(text, flag).map((s) => s.trim());
   if (items.length === 0 || items.some((s) => s === "")) {
-    throw new UserError(`${flag} has an empty entry: ${JSON.stringify(text)}`);
+    throw new InputError(`${flag} has an empty entry: ${JSON.stringify(text)}`);
   }
   return items;
 }
@@ -198,7 +198,7 @@ export function ownFeatures(
   const own = values[flag];
   const text = typeof own === "string" ? own : values.features;
   if (typeof text !== "string") {
-    throw new UserError(`kmeans needs --features (or --${flag}) NAME,NAME,...`);
+    throw new InputError(`kmeans needs --features (or --${flag}) NAME,NAME,...`);
   }
   return splitFeatureList(text, typeof own === "string" ? `--${flag}` : "--features");
 }

@@ -9,8 +9,8 @@
  * @module
  */
 
-import { UserError } from "../../core/errors.ts";
-import type { JsonValue } from "../../party/handshake.ts";
+import { InputError } from "../../core/errors.ts";
+import type { JsonValue } from "../../core/json.ts";
 import type { Partition } from "../../kmeans/secure/layout.ts";
 
 /** This party's own plaintext rows (file order) and where its features sit in the model. */
@@ -60,7 +60,7 @@ export async function writePartyPlot(input: PartyPlotInput, result: JsonValue): 
   try {
     await Deno.writeTextFile(input.path, svg);
   } catch (error) {
-    throw new UserError(`cannot write --plot ${input.path}: ${oneReason(error)}`);
+    throw new InputError(`cannot write --plot ${input.path}: ${oneReason(error)}`);
   }
 }
 

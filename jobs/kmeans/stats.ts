@@ -8,7 +8,7 @@
  */
 
 import type { ChannelStats, PhaseStats } from "../../party/channel.ts";
-import type { JsonValue } from "../../party/handshake.ts";
+import type { JsonValue } from "../../core/json.ts";
 import type { JobContext } from "../job.ts";
 
 /** The `stats` object of the JSON result. */

@@ -41,7 +41,7 @@
  * @module
  */
 
-import { UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import { bitWords, sliceBits } from "../../protocol/binary.ts";
 import { signBits } from "../../protocol/comparison.ts";
 import type { MpcContext } from "../../protocol/context.ts";
@@ -94,7 +94,7 @@ export function kmeansPlusPlusPlan(
   const truncationBits = Math.max(0, drawBits + rowBits + squareBits - 63);
   const weightBits = squareBits - truncationBits;
   if (weightBits < MIN_WEIGHT_BITS || squareBits > 62) {
-    throw new UserError(
+    throw new InputError(
       `kmeans++ with n = ${n}, d = ${d} and |x| < 2^${valueBits} leaves ${weightBits} bits ` +
         `for the D² weights in the 64-bit ring: lower --value-bits or --frac-bits`,
     );

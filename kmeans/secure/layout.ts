@@ -21,7 +21,7 @@
  * @module
  */
 
-import { UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import type { Role } from "../../protocol/context.ts";
 
 /** How the joint data are split between the parties. */
@@ -61,7 +61,7 @@ export function jointLayout(
   const [a, b] = shapes;
   if (partition === "horizontal") {
     if (a.cols !== b.cols) {
-      throw new UserError(
+      throw new InputError(
         `horizontal partition needs the same features on both sides: party A has ${a.cols}, ` +
           `party B has ${b.cols}`,
       );
@@ -77,7 +77,7 @@ export function jointLayout(
     };
   }
   if (a.rows !== b.rows) {
-    throw new UserError(`vertical partition needs the same rows: ${a.rows} vs ${b.rows}`);
+    throw new InputError(`vertical partition needs the same rows: ${a.rows} vs ${b.rows}`);
   }
   return {
     partition,
@@ -104,13 +104,13 @@ export interface SecureBounds {
   quotientBits: number;
 }
 
-/** Bounds for f, B, d and n; throws a {@link UserError} if the 64-bit ring is too small. */
+/** Bounds for f, B, d and n; throws a {@link InputError} if the 64-bit ring is too small. */
 export function secureBounds(fractionalBits: number, valueBits: number, d: number): SecureBounds {
   const magnitude = fractionalBits + valueBits;
   const distanceBits = 2 * magnitude + Math.ceil(Math.log2(6 * d)) + 1;
   const shiftBits = 2 * magnitude + Math.ceil(Math.log2(4 * d)) + 2;
   if (distanceBits > 64 || shiftBits > 64) {
-    throw new UserError(
+    throw new InputError(
       `values below 2^${valueBits} with ${fractionalBits} fractional bits and d = ${d} need ` +
         `${Math.max(distanceBits, shiftBits)}-bit distances, more than the 64-bit ring: ` +
         `lower --value-bits or --frac-bits`,
@@ -119,7 +119,7 @@ export function secureBounds(fractionalBits: number, valueBits: number, d: numbe
   return { fractionalBits, valueBits, distanceBits, shiftBits, quotientBits: magnitude + 1 };
 }
 
-/** Throws a {@link UserError} if some |round(x·2^f)| ≥ 2^(f+B) in this party's own data. */
+/** Throws a {@link InputError} if some |round(x·2^f)| ≥ 2^(f+B) in this party's own data. */
 export function checkValueBound(
   encoded: BigInt64Array,
   bounds: SecureBounds,
@@ -129,7 +129,7 @@ export function checkValueBound(
   for (let i = 0; i < encoded.length; i++) {
     const v = encoded[i];
     if (v >= limit || -v >= limit) {
-      throw new UserError(
+      throw new InputError(
         `${source}: a value exceeds the public bound |x| < 2^${bounds.valueBits} ` +
           `(raise --value-bits)`,
       );

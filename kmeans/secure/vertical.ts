@@ -24,7 +24,7 @@
 import { type Channel, ChannelError, recvU32, sendTyped } from "../../party/channel.ts";
 import type { Prg } from "../../core/prg.ts";
 import type { Role } from "../../protocol/context.ts";
-import { UserError } from "../../core/errors.ts";
+import { InputError } from "../../core/errors.ts";
 import { psiTags, tagKey } from "../../protocol/psi.ts";
 
 /** Largest number of rows accepted from a peer (bounds memory before validation). */
@@ -54,12 +54,12 @@ export interface VerticalJoin {
   order: Int32Array;
 }
 
-/** Throws a {@link UserError} naming a duplicated ID of this party's own file, if any. */
+/** Throws a {@link InputError} naming a duplicated ID of this party's own file, if any. */
 export function checkUniqueIds(ids: readonly string[], source: string): void {
   const seen = new Set<string>();
   for (const id of ids) {
     if (seen.has(id)) {
-      throw new UserError(`${source}: ID ${JSON.stringify(id)} appears more than once`);
+      throw new InputError(`${source}: ID ${JSON.stringify(id)} appears more than once`);
     }
     seen.add(id);
   }
@@ -88,7 +88,7 @@ export async function joinVertical(
     ? [ownMissingAtPeer, peerMissingHere]
     : [peerMissingHere, ownMissingAtPeer];
   if (own === null) {
-    throw new UserError(
+    throw new InputError(
       `vertical join on the ID column failed: ${missingInB} ID(s) of party A are missing at ` +
         `party B and ${missingInA} ID(s) of party B are missing at party A (both files must hold ` +
         `the same IDs)`,
