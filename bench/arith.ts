@@ -6,7 +6,7 @@
  * `deno task bench-arith [--triples N] [--square-pairs N] [--mults N] [--chunk N]` starts both
  * parties as child processes and prints party 0's report: first the details, then the
  * `bytes-per-square-pair`, `online-multiplications-per-second` and `online-squares-per-second`
- * lines, and last the three lines issue 5 specifies, in this order: `triples-per-second`,
+ * lines, and last three fixed lines that scripts read, in this order: `triples-per-second`,
  * `bytes-per-triple`, `square-pairs-per-second`. Bytes count both directions. Times are wall clock on party 0, so they include waiting for the peer.
  *
  * Uses OS randomness (no test seeds). Nothing secret is printed: only counts, times, and the
@@ -142,7 +142,7 @@ async function runParty(role: 0 | 1, port: number, counts: {
   console.log(`bytes-per-square-pair ${Math.round(squareBytes / counts.squarePairs)}`);
   console.log(`online-multiplications-per-second ${perSecond(multCount, multSeconds)}`);
   console.log(`online-squares-per-second ${perSecond(multCount, onlineSquareSeconds)}`);
-  // Issue 5 fixes the last three lines of the output: keep these three last, in this order.
+  // Scripts read the last three lines of the output: keep these three last, in this order.
   console.log(`triples-per-second ${perSecond(counts.triples, tripleSeconds)}`);
   console.log(`bytes-per-triple ${Math.round(tripleBytes / counts.triples)}`);
   console.log(`square-pairs-per-second ${perSecond(counts.squarePairs, squareSeconds)}`);

@@ -1,5 +1,5 @@
 /**
- * Loopback benchmark of the party channel between two Deno processes (issue 3):
+ * Loopback benchmark of the party channel between two Deno processes:
  * one-way and two-way throughput (GB/s) of 256 MiB streams and small-message round-trip time
  * (µs), via the `net-bench` job and the launcher (both parties are real child processes
  * talking over TCP on 127.0.0.1 with TCP_NODELAY).

@@ -1,5 +1,5 @@
 /**
- * OT-extension benchmark over TCP loopback between two Deno processes (issue 4).
+ * OT-extension benchmark over TCP loopback between two Deno processes.
  *
  * `deno task bench-ot [--count N] [--chunk C] [--kos]` spawns two party processes: party 0 listens and
  * acts as IKNP sender, party 1 connects and acts as IKNP receiver. Each runs the base OTs

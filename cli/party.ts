@@ -6,11 +6,11 @@
  *     deno task party --role 1 --connect host-a:7000 --data theirs.csv --features Age,Income \
  *       --tls-cert b.pem --tls-key b.key --tls-ca ca.pem
  *
- * The default job, kmeans, runs secure k-means (kmeans/job.ts, issue 7; its --json is the
+ * The default job, kmeans, runs secure k-means (jobs/kmeans/job.ts; its --json is the
  * k-means result, its --plot an SVG of this party's rows by label or the elbow curve).
  * `--json` and `--plot` paths are checked before connecting, so a bad path never costs a run.
  * Common options are parsed here; the job (`--job`, default kmeans) adds its own (see
- * `party/jobs.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
+ * `jobs/registry.ts`). Progress goes to stdout, the result to stdout and, with `--json PATH`, as
  * JSON to PATH. Every failure ends with one `error: ...` line on stderr and a non-zero exit
  * (2 for usage errors and parameter mismatches with the peer, 1 for peer/transport failures).
  * `--insecure-test-seed N` fixes all of this party's private randomness (reproducible runs):
@@ -25,19 +25,13 @@
 import { parseArgs } from "node:util";
 import { InputError } from "../core/errors.ts";
 import { checkOutputPath } from "../core/files.ts";
-import { runMain } from "./main.ts";
-import { JOBS as BASE_JOBS } from "../jobs/registry.ts";
-import { kmeansJob } from "../jobs/kmeans/job.ts";
+import { parseFlags, runMain } from "./main.ts";
+import { DEFAULT_JOB, JOBS } from "../jobs/registry.ts";
 import type { JobOption, PartyJob } from "../jobs/job.ts";
 import { type HostPort, parseHostPort } from "../party/net.ts";
 import { runParty } from "../jobs/runner.ts";
 import { readTlsFiles } from "../party/tls.ts";
 import { checkTestSeedAllowed, DEFAULT_TIMEOUTS, TEST_SEED_ENV } from "../party/session.ts";
-
-/** Every job of the CLI: the party/ registry plus secure k-means (issue 7). */
-const JOBS: ReadonlyMap<string, PartyJob> = new Map([...BASE_JOBS, [kmeansJob.name, kmeansJob]]);
-/** The product: a party runs secure k-means unless told otherwise. */
-const DEFAULT_JOB = kmeansJob.name;
 
 const COMMON_OPTIONS: Record<string, JobOption> = {
   role: { type: "string", help: "0 or 1 (party A or B); the two parties must differ" },
@@ -109,18 +103,8 @@ function parse(args: string[]) {
   if (!job) {
     throw new InputError(`unknown job ${JSON.stringify(jobName)}; known: ${[...JOBS.keys()]}`);
   }
-  const options: Record<string, { type: "string" | "boolean"; default?: string | boolean }> = {};
-  for (const [name, option] of Object.entries({ ...COMMON_OPTIONS, ...job.options })) {
-    options[name] = option.default === undefined
-      ? { type: option.type }
-      : { type: option.type, default: option.default };
-  }
-  try {
-    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
-    return { job, values: values as Record<string, string | boolean | undefined> };
-  } catch (error) {
-    throw new InputError(`${(error as Error).message.split("\n")[0]} (see --help)`);
-  }
+  const { values } = parseFlags(args, { ...COMMON_OPTIONS, ...job.options });
+  return { job, values };
 }
 
 async function main(): Promise<number> {
@@ -191,8 +175,7 @@ async function main(): Promise<number> {
     maxFrameBytes,
     log,
   });
-  // k-means writes its result object (issue 7's format, stats included); others the report.
-  const json = JSON.stringify(job === kmeansJob ? report.result : report, null, 2);
+  const json = JSON.stringify(job.jsonContent === "result" ? report.result : report, null, 2);
   if (jsonPath !== undefined) {
     try {
       await Deno.writeTextFile(jsonPath, json + "\n");
@@ -200,35 +183,13 @@ async function main(): Promise<number> {
       throw new InputError(`cannot write --json ${jsonPath}: ${(error as Error).message}`);
     }
   }
-  if (job === kmeansJob) logKmeansSummary(report.result, log);
-  else log(`result: ${JSON.stringify(report.result)}`);
-  const total = (report.traffic as { total: { bytesSent: number; rounds: number } }).total;
+  const summary = job.summarize?.(report.result) ?? [`result: ${JSON.stringify(report.result)}`];
+  for (const line of summary) log(line);
+  const total = report.traffic.total;
   log(
     `sent ${total.bytesSent} bytes in ${total.rounds} rounds; job took ${report.timings.jobMs} ms`,
   );
   return 0;
-}
-
-/** A short k-means summary (the labels are in the --json file). */
-function logKmeansSummary(result: unknown, log: (line: string) => void): void {
-  const r = result as {
-    centroids?: number[][];
-    elbow?: { k: number; inertia: number }[];
-    nIter?: number;
-    labels?: number[];
-    sizes?: number[];
-    inertia?: number;
-  };
-  if (r.elbow) {
-    for (const { k, inertia } of r.elbow) log(`k = ${k}: inertia ${inertia.toFixed(4)}`);
-    return;
-  }
-  log(`centroids after ${r.nIter} updates (labels of ${r.labels?.length} rows in --json):`);
-  r.centroids?.forEach((c, j) => {
-    const size = r.sizes ? `, size ${r.sizes[j]}` : "";
-    log(`  ${j}: (${c.map((x) => x.toFixed(4)).join(", ")})${size}`);
-  });
-  if (r.inertia !== undefined) log(`inertia ${r.inertia.toFixed(4)}`);
 }
 
 if (import.meta.main) await runMain(main);

@@ -12,6 +12,7 @@
  */
 
 import { createCipheriv } from "node:crypto";
+import { PRG_CHUNK_BLOCKS } from "./tuning.ts";
 
 /** Bytes of a seed (an AES-128 key). */
 export const SEED_BYTES = 16;
@@ -34,7 +35,7 @@ export function randomSeed(): Uint8Array {
 }
 
 /** Blocks encrypted per `update` call; large enough to amortise the call, small enough to cache. */
-const CHUNK_BLOCKS = 4096;
+const CHUNK_BLOCKS = PRG_CHUNK_BLOCKS;
 
 /** AES-128-CTR keystream generator over a 16-byte seed. Not thread-safe; not for re-keying. */
 export class Prg {

@@ -1,5 +1,5 @@
 /**
- * The pluggable unit of work that the party CLI (`cli/party.ts`) runs over a session.
+ * The pluggable unit of work that a party (`deno task party`) runs over a session.
  *
  * A job has a name, its own command-line options and two steps:
  * 1. `prepare` (before any network traffic): validate options, load this party's data, and
@@ -9,7 +9,10 @@
  * 2. `run` (after handshake and coin toss): the secure computation over the session's channel.
  *    Its JSON-able return value is the party's result (written to `--json`).
  *
- * To add a job: implement {@link PartyJob} in its own module and list it in `party/jobs.ts`.
+ * 3. The runner then ends every job with one agreement byte each way, so neither party closes
+ *    (or reports success) while the other is still working or has failed.
+ *
+ * To add a job: implement {@link PartyJob} in its own module and list it in `jobs/registry.ts`.
  * A job that needs OT extension builds its `MpcContext` in `run` from the context below,
  * e.g. `setupOtEndpoints(ctx.channel, ctx.role, new Prg(ctx.privateSeed), ctx.sessionId)`.
  *
@@ -79,4 +82,11 @@ export interface PartyJob {
   options: Record<string, JobOption>;
   /** Validates options and loads local data; see the module doc. */
   prepare(input: JobPrepareInput): Promise<PreparedJob>;
+  /**
+   * What `--json` holds: the job's result alone (`"result"`) or the whole
+   * {@link import("./runner.ts").PartyReport} (`"report"`, the default).
+   */
+  jsonContent?: "result" | "report";
+  /** The lines printed after a successful run; default: `result: <JSON>`. */
+  summarize?(result: JsonValue): string[];
 }

@@ -16,6 +16,7 @@
  */
 
 import { InputError } from "../core/errors.ts";
+import { decodeFixed, encodeFixed, FixedPointRangeError } from "../protocol/fixed_point.ts";
 import {
   clusterSizes,
   DEFAULT_FRAC_BITS,
@@ -27,29 +28,31 @@ import type { Matrix } from "./plain.ts";
 /** Signed fixed-point values, or ring elements read as two's complement. */
 export type FixedVector = BigInt64Array | BigUint64Array;
 
+/** Encoded magnitudes stay below 2^62, so sums of two never overflow the signed 64-bit ring. */
+const REFERENCE_MAX_BITS = 62;
+
 function asSigned(values: FixedVector): BigInt64Array {
   return values instanceof BigInt64Array
     ? values
     : new BigInt64Array(values.buffer, values.byteOffset, values.length);
 }
 
-/** Encodes reals as round(x·2^f) (Math.round: halves toward +∞); |x̂| must stay below 2^62. */
+/**
+ * Encodes doubles at scale 2^f as signed 62-bit fixed point (the secure protocol's encoding,
+ * protocol/fixed_point.ts, viewed as signed); throws a one-line {@link InputError} for a value
+ * that does not fit.
+ */
 export function encodeFixedPoint(
   values: ArrayLike<number>,
   fracBits: number = DEFAULT_FRAC_BITS,
 ): BigInt64Array {
-  const scale = 2 ** fracBits;
-  const out = new BigInt64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const scaled = Math.round(values[i] * scale);
-    if (!Number.isFinite(scaled) || Math.abs(scaled) >= 2 ** 62) {
-      throw new InputError(
-        `value ${values[i]} does not fit fixed point with ${fracBits} fractional bits`,
-      );
-    }
-    out[i] = BigInt(scaled);
+  try {
+    const encoded = encodeFixed(values, { fractionalBits: fracBits, maxBits: REFERENCE_MAX_BITS });
+    return new BigInt64Array(encoded.buffer, encoded.byteOffset, encoded.length);
+  } catch (error) {
+    if (error instanceof FixedPointRangeError) throw new InputError(error.message);
+    throw error;
   }
-  return out;
 }
 
 /** Decodes signed fixed-point values at scale 2^f into doubles. */
@@ -57,11 +60,10 @@ export function decodeFixedPoint(
   values: FixedVector,
   fracBits: number = DEFAULT_FRAC_BITS,
 ): Float64Array {
-  const signed = asSigned(values);
-  const out = new Float64Array(signed.length);
-  const scale = 2 ** fracBits;
-  for (let i = 0; i < signed.length; i++) out[i] = Number(signed[i]) / scale;
-  return out;
+  const unsigned = values instanceof BigUint64Array
+    ? values
+    : new BigUint64Array(values.buffer, values.byteOffset, values.length);
+  return decodeFixed(unsigned, fracBits);
 }
 
 /** The integer threshold T = floor((tol·2^f)²) of the fixed-point convergence test. */

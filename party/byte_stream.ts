@@ -12,6 +12,7 @@
  */
 
 import type { Socket } from "node:net";
+import { NODE_READ_BUFFER_BYTES as NODE_READ_BUFFER } from "../core/tuning.ts";
 
 /** An ordered, reliable byte stream (a connected socket). */
 export interface ByteStream {
@@ -48,7 +49,7 @@ export function denoConnStream(conn: Deno.Conn): ByteStream {
 }
 
 /** Bytes a paused `node:tls` socket may hold unread before it stops reading from the kernel. */
-export const NODE_READ_BUFFER_BYTES = 4 << 20;
+export const NODE_READ_BUFFER_BYTES: number = NODE_READ_BUFFER;
 
 /** Wraps a connected `node:net`/`node:tls` socket as a {@link ByteStream}. */
 export function nodeSocketStream(socket: Socket): ByteStream {

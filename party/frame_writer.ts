@@ -15,12 +15,12 @@
  */
 
 import { ChannelError } from "./channel.ts";
+import { SMALL_FRAME_BYTES, WRITE_BATCH_BYTES, WRITE_SLICE_BYTES } from "../core/tuning.ts";
 import type { ByteStream } from "./byte_stream.ts";
 
-/** Chunks up to this size are copied into a coalesced write; bigger ones are written in place. */
-const SMALL_FRAME_BYTES = 64 << 10;
-const BATCH_BYTES = 256 << 10;
-const WRITE_SLICE_BYTES = 8 << 20;
+// Frames up to SMALL_FRAME_BYTES are copied into a coalesced write of up to BATCH_BYTES;
+// bigger ones are written in place, in slices of WRITE_SLICE_BYTES (core/tuning.ts).
+const BATCH_BYTES = WRITE_BATCH_BYTES;
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 

@@ -28,6 +28,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
 import { InputError } from "../core/errors.ts";
 import { concat, toHex } from "../core/bytes.ts";
+import { MAX_HELLO_BYTES as HELLO_LIMIT } from "../core/tuning.ts";
 import type { JsonValue } from "../core/json.ts";
 
 /**
@@ -46,7 +47,7 @@ export const SESSION_ID_BYTES = 16;
  * Largest hello frame accepted (parameters are small; this bounds JSON parsing). The session
  * also uses it as the channel's frame limit until the handshake and coin toss are done.
  */
-export const MAX_HELLO_BYTES = 1 << 20;
+export const MAX_HELLO_BYTES: number = HELLO_LIMIT;
 
 /** What one party brings to the handshake. */
 export interface HandshakeOptions {

@@ -28,6 +28,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { type Channel, ChannelError } from "./channel.ts";
 import { coinToss, JointSeedMismatchError } from "./coin_toss.ts";
 import { concat } from "../core/bytes.ts";
+import { CONNECT_TIMEOUT_MS, HANDSHAKE_IDLE_MS, IDLE_TIMEOUT_MS } from "../core/tuning.ts";
 import type { JsonValue } from "../core/json.ts";
 import { handshake, MAX_HELLO_BYTES } from "./handshake.ts";
 import { connectToPeer, type HostPort, isLoopback, listenForPeer } from "./net.ts";
@@ -137,9 +138,9 @@ export interface Session<C extends Channel = Channel> {
 
 /** Default timeouts. */
 export const DEFAULT_TIMEOUTS: Required<SessionTimeouts> = {
-  connectMs: 60_000,
-  handshakeMs: 15_000,
-  idleMs: 120_000,
+  connectMs: CONNECT_TIMEOUT_MS,
+  handshakeMs: HANDSHAKE_IDLE_MS,
+  idleMs: IDLE_TIMEOUT_MS,
 };
 
 /** Handshake + coin toss over an already connected channel. */

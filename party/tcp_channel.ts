@@ -31,6 +31,7 @@
 
 import { type Channel, ChannelError, ChannelStats } from "./channel.ts";
 import type { ByteStream } from "./byte_stream.ts";
+import { IDLE_TIMEOUT_MS, MAX_FRAME_BYTES, RECEIVE_BUFFER_BYTES } from "../core/tuning.ts";
 import { FrameWriter, oneLineMessage as describe } from "./frame_writer.ts";
 
 /** First bytes each side writes on a fresh connection: "PPKM", a zero, "TCP", version 1. */
@@ -45,12 +46,12 @@ export const STREAM_PREAMBLE: Uint8Array = new Uint8Array([
   0x01,
 ]);
 
-/** Default largest frame accepted or sent: 256 MiB. */
-export const DEFAULT_MAX_FRAME_BYTES = 256 << 20;
-/** Default bytes of received, unconsumed frames before the reader pauses: 256 MiB. */
-export const DEFAULT_RECEIVE_BUFFER_BYTES = 256 << 20;
-/** Default silence tolerated while waiting on the peer: 120 s. */
-export const DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+/** Default largest frame accepted or sent (core/tuning.ts). */
+export const DEFAULT_MAX_FRAME_BYTES: number = MAX_FRAME_BYTES;
+/** Default bytes of received, unconsumed frames before the reader pauses (core/tuning.ts). */
+export const DEFAULT_RECEIVE_BUFFER_BYTES: number = RECEIVE_BUFFER_BYTES;
+/** Default silence tolerated while waiting on the peer (core/tuning.ts). */
+export const DEFAULT_IDLE_TIMEOUT_MS: number = IDLE_TIMEOUT_MS;
 
 /** Tunables of a {@link TcpChannel}. */
 export interface TcpChannelOptions {

@@ -5,7 +5,11 @@
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import type { JobContext } from "../jobs/job.ts";
-import type { JsonValue } from "../core/json.ts";
+import type {
+  KmeansElbowResult,
+  KmeansPartyResult,
+  KmeansRunResult,
+} from "../jobs/kmeans/result.ts";
 import { testSeed } from "../testing/mpc_pair.ts";
 import { type KmeansJobInput, parseKmeansParams, runKmeansJob } from "../jobs/kmeans/job.ts";
 import { encodeFixedPoint, kmeansFixed } from "../kmeans/fixed_reference.ts";
@@ -27,7 +31,7 @@ function input(rows: number[][], ids?: string[], names = ["x"]): KmeansJobInput 
 async function runPair(
   values: Record<string, string | boolean | undefined>,
   inputs: [KmeansJobInput, KmeansJobInput],
-): Promise<[JsonValue, JsonValue]> {
+): Promise<[KmeansPartyResult, KmeansPartyResult]> {
   const [c0, c1] = memoryChannelPair();
   const params = parseKmeansParams(values);
   const jobContext = (role: 0 | 1, channel: typeof c0): JobContext => ({
@@ -47,7 +51,7 @@ async function runPair(
     return await Promise.all([
       runKmeansJob(jobContext(0, c0), params, inputs[0]),
       runKmeansJob(jobContext(1, c1), params, inputs[1]),
-    ]) as [JsonValue, JsonValue];
+    ]);
   } finally {
     c0.close();
   }
@@ -79,8 +83,8 @@ Deno.test("vertical job joins on IDs even if B's file is shuffled; labels in eac
     arithmetic: "fixed",
     fracBits: 16,
   }, [0, 40, 80, 120, 160]);
-  const ra = a as Record<string, JsonValue>;
-  const rb = b as Record<string, JsonValue>;
+  const ra = a as KmeansRunResult;
+  const rb = b as KmeansRunResult;
   assert.deepEqual(ra.labels, Array.from(reference.labels));
   // Each party's labels are in its own file order (B's file is reversed).
   assert.deepEqual(rb.labels, order.map((i) => reference.labels[i]));
@@ -94,7 +98,7 @@ Deno.test("vertical job joins on IDs even if B's file is shuffled; labels in eac
   assert.deepEqual(ra.sizes, Array.from(reference.sizes));
   assert.deepEqual(ra.featureNames, ["Annual Income (k$)", "Spending Score (1-100)"]);
   assert.equal(ra.nIter, reference.nIter);
-  const stats = ra.stats as Record<string, number>;
+  const stats = ra.stats as unknown as Record<string, number>;
   for (const key of ["seconds", "offlineSeconds", "onlineSeconds", "bytesSent", "rounds"]) {
     assert.equal(typeof stats[key], "number", key);
   }
@@ -120,7 +124,7 @@ Deno.test("elbow sweep reveals one inertia per k, equal to the reference", async
     { k: "1..3", init: "rows:0,2,4", "max-iter": "10" },
     [input(data.slice(0, 3), undefined, ["x", "y"]), input(data.slice(3), undefined, ["x", "y"])],
   );
-  const sweep = (a as Record<string, JsonValue>).elbow as { k: number; inertia: number }[];
+  const sweep = (a as KmeansElbowResult).elbow;
   assert.equal(sweep.length, 3);
   const matrix = { rows: Float64Array.from(data.flat()), n: 8, d: 2 };
   for (const { k, inertia } of sweep) {

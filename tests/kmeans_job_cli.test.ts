@@ -1,5 +1,5 @@
 /**
- * `deno task party` for k-means as two real processes (review 2 findings 1.1, 1.4, 2.1, 2.2):
+ * `deno task party` for k-means as two real processes:
  * parties that selected different or reordered features both stop with exit 2 naming
  * "features"; a bad --plot/--json path fails in one line before connecting; --plot writes an
  * SVG of the party's own rows; the revealed list is printed before the session starts.

@@ -1,5 +1,5 @@
 /**
- * The k-means job's public parameters (review 2 findings 1.1, 1.6, 1.8, 2.3, 2.4): strict
+ * The k-means job's public parameters: strict
  * decimal numbers, CSV-style --features, the handshake parameters (features when horizontal,
  * ring bits), and the revealed list (feature names; init-row positions only for rows:).
  */

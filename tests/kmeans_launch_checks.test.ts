@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import type { JobContext } from "../jobs/job.ts";
-import type { JsonValue } from "../core/json.ts";
+import type { KmeansElbowResult, KmeansPartyResult } from "../jobs/kmeans/result.ts";
 import { testSeed } from "../testing/mpc_pair.ts";
 import {
   checkJobSize,
@@ -43,7 +43,7 @@ function context(role: 0 | 1, channel: JobContext["channel"], peer: KmeansJobInp
 async function runPair(
   values: Record<string, string | boolean | undefined>,
   inputs: [KmeansJobInput, KmeansJobInput],
-): Promise<PromiseSettledResult<JsonValue>[]> {
+): Promise<PromiseSettledResult<KmeansPartyResult>[]> {
   const [c0, c1] = memoryChannelPair();
   const params = parseKmeansParams(values);
   try {
@@ -80,8 +80,8 @@ for (
 Deno.test("elbow sweep with valid rows still runs every k", async () => {
   const [a] = await runPair({ k: "1..3", init: "rows:0,2,4", "max-iter": "2" }, INPUTS);
   assert.equal(a.status, "fulfilled");
-  const sweep = ((a as PromiseFulfilledResult<JsonValue>).value as Record<string, JsonValue>)
-    .elbow as { k: number }[];
+  const sweep = ((a as PromiseFulfilledResult<KmeansPartyResult>).value as KmeansElbowResult)
+    .elbow;
   assert.deepEqual(sweep.map((s) => s.k), [1, 2, 3]);
 });
 

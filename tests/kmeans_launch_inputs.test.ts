@@ -1,5 +1,5 @@
 /**
- * `deno task launch` checks its inputs before starting any party (review 2 findings 1.3, 1.4):
+ * `deno task launch` checks its inputs before starting any party:
  * a missing file, duplicate or unmatched IDs, different feature columns, out-of-bound values,
  * bad init rows and unwritable or non-.svg output paths each end with exit 2 and one `error:`
  * line, and no party output (no "[A]"/"[B]" lines, no result table).

@@ -2,7 +2,7 @@
  * The two-process launcher (party/launcher.ts): the children's stderr reaches our stderr with
  * the party prefix, the failure line repeats the error of the party that failed first, and
  * SIGINT/SIGTERM to a launching process kills both parties, removes every temporary
- * directory and exits 130/143 with one line (review 2, findings 1.3 and 1.5).
+ * directory and exits 130/143 with one line.
  */
 
 import assert from "node:assert/strict";

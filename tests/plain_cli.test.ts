@@ -145,7 +145,7 @@ Deno.test("bad flags and bad input exit 2 with one line on stderr", async () => 
       [["--features", "Nope"], "unknown column"],
       [["--features", "Gender"], "not a finite decimal number"],
       [["--k", "201"], "k = 201"],
-      // Output paths are checked before the run, so nothing is printed (review 2, 1.4).
+      // Output paths are checked before the run, so nothing is printed.
       [["--json", `${dir}/no-such-dir/x.json`], "--json"],
       [["--plot", `${dir}/no-such-dir/x.svg`], "--plot"],
       [["--json", dir], "directory"],

@@ -1,5 +1,5 @@
 /**
- * The secure elbow sweep of the k-means job (issue 7, item 7): one secure Lloyd run per k of
+ * The secure elbow sweep of the k-means job: one secure Lloyd run per k of
  * `--k A..B`, opening only each run's final inertia (and the per-iteration convergence bits).
  *
  * Every k's initial rows are validated before the first run, exactly as the single-k path
@@ -10,32 +10,24 @@
  * @module
  */
 
-import type { JsonValue } from "../../core/json.ts";
-import type { JobContext } from "../job.ts";
-import type { MpcContext } from "../../protocol/context.ts";
 import { chooseInitialRows, type InitMethod } from "../../kmeans/init.ts";
-import type { KmeansJobParams } from "./params.ts";
+import type { ElbowPoint, KmeansStats } from "./result.ts";
+import type { SecureRun } from "./secure_run.ts";
 import { jobStats } from "./stats.ts";
-import type { JointLayout } from "../../kmeans/secure/layout.ts";
 import { secureKmeans } from "../../kmeans/secure/lloyd.ts";
 
 /** Runs the sweep; resolves to `{elbow: [{k, inertia, nIter}], stats}` (caller adds revealed). */
 export async function runElbow(
-  ctx: MpcContext,
-  job: JobContext,
-  params: KmeansJobParams,
-  layout: JointLayout,
-  own: BigUint64Array,
-  init: InitMethod,
-  initSeed: number,
-  started: number,
-  plusPlus: { centroids: BigUint64Array } | null,
-): Promise<Record<string, JsonValue>> {
-  const sweep: { k: number; inertia: number; nIter: number }[] = [];
+  run: SecureRun,
+  options: { init: InitMethod; initialCentroids?: BigUint64Array },
+): Promise<{ elbow: ElbowPoint[]; stats: KmeansStats }> {
+  const { ctx, job, params, layout, own, initSeed, started } = run;
+  const { init, initialCentroids } = options;
+  const sweep: ElbowPoint[] = [];
   let offline = 0;
   let online = 0;
   const initialRows = params.kValues.map((k) =>
-    plusPlus ? [] : chooseInitialRows(
+    initialCentroids ? [] : chooseInitialRows(
       new Float64Array(0),
       layout.n,
       layout.d,
@@ -50,7 +42,7 @@ export async function runElbow(
       maxIter: params.maxIter,
       tol: params.tol,
       initialRows: initialRows[index],
-      initialCentroids: plusPlus?.centroids.slice(0, k * layout.d),
+      initialCentroids: initialCentroids?.slice(0, k * layout.d),
       init: params.init,
       reveal: params.reveal,
       distance: params.distance,
@@ -65,5 +57,9 @@ export async function runElbow(
     sweep.push({ k, inertia: result.inertia!, nIter: result.nIter });
     job.log(`k = ${k}: inertia ${result.inertia!.toFixed(4)} after ${result.nIter} updates`);
   }
-  return { elbow: sweep, stats: jobStats(ctx.channel.stats.snapshot(), started, offline, online) };
+  const stats = jobStats(ctx.channel.stats.snapshot(), started, {
+    offlineSeconds: offline,
+    onlineSeconds: online,
+  });
+  return { elbow: sweep, stats };
 }

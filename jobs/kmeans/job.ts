@@ -1,5 +1,5 @@
 /**
- * The secure k-means job of the party runtime (issue 7): the prepare step (options, data
+ * The secure k-means job of the party runtime: the prepare step (options, data
  * loading, the public parameters both parties must agree on, the revealed list printed before
  * connecting) and the run (OT setup, optional vertical join, secure Lloyd iterations or the
  * secure elbow sweep, JSON result, optional `--plot`).
@@ -12,12 +12,12 @@
  * @module
  */
 
-import { InputError } from "../../core/errors.ts";
+import { InputError, PeerError } from "../../core/errors.ts";
 import { checkOutputPath } from "../../core/files.ts";
 import { loadCsv } from "../../data/csv.ts";
 import type { JsonValue } from "../../core/json.ts";
 import type { JobContext, PartyJob, PreparedJob } from "../job.ts";
-import { ChannelError, inPhase } from "../../party/channel.ts";
+import { inPhase } from "../../party/channel.ts";
 import { Prg } from "../../core/prg.ts";
 import { setupOtEndpoints } from "../../ot/mod.ts";
 import type { MpcContext } from "../../protocol/context.ts";
@@ -37,11 +37,22 @@ import {
   jobRevealedValues,
   KMEANS_JOB_OPTIONS,
   type KmeansJobParams,
+  MAX_FEATURES,
+  MAX_INIT_SEED,
   MAX_JOB_CELLS,
   ownFeatures,
   parseKmeansParams,
 } from "./params.ts";
 import { runElbow } from "./elbow.ts";
+import {
+  type KmeansPartyResult,
+  type KmeansRunResult,
+  type KmeansStats,
+  readKmeansPartyResult,
+  summarizeKmeansResult,
+  toJsonResult,
+} from "./result.ts";
+import type { SecureRun } from "./secure_run.ts";
 import { writePartyPlot } from "./plot.ts";
 import { jobStats, logPhases } from "./stats.ts";
 import {
@@ -66,14 +77,14 @@ export type { KmeansJobParams } from "./params.ts";
 function peerNumber(facts: Record<string, JsonValue>, name: string, max: number): number {
   const value = facts[name];
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > max) {
-    throw new InputError(`peer announced an invalid ${name}: ${JSON.stringify(value)}`);
+    throw new PeerError(`peer announced an invalid ${name}: ${JSON.stringify(value)}`);
   }
   return value;
 }
 
 function asNames(value: JsonValue | undefined): string[] {
   if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    throw new InputError("peer announced invalid feature names");
+    throw new PeerError("peer announced invalid feature names");
   }
   return value as string[];
 }
@@ -83,6 +94,8 @@ export const kmeansJob: PartyJob = {
   name: "kmeans",
   summary: "secure two-party k-means (horizontal or vertical partition)",
   options: KMEANS_JOB_OPTIONS,
+  jsonContent: "result",
+  summarize: (result) => summarizeKmeansResult(readKmeansPartyResult(result, "the result")),
   async prepare({ role, dataPath, values, log }): Promise<PreparedJob> {
     const params = parseKmeansParams(values);
     if (!dataPath) throw new InputError("kmeans needs --data FILE");
@@ -113,7 +126,7 @@ export const kmeansJob: PartyJob = {
           featureNames: data.featureNames,
         });
         if (plotPath !== undefined) {
-          const peerCols = peerNumber(ctx.peerFacts, "cols", 4096);
+          const peerCols = peerNumber(ctx.peerFacts, "cols", MAX_FEATURES);
           await writePartyPlot({
             path: plotPath,
             rows: data.rows,
@@ -125,7 +138,7 @@ export const kmeansJob: PartyJob = {
           }, result);
           log(`wrote ${plotPath}`);
         }
-        return result;
+        return toJsonResult(result);
       },
     };
   },
@@ -145,47 +158,21 @@ export interface KmeansJobInput {
   featureNames: string[];
 }
 
-/** Runs the job over an established session; resolves to this party's JSON result. */
+/**
+ * Runs the job over an established session; resolves to this party's result. The runner's
+ * closing agreement follows (jobs/runner.ts).
+ */
 export async function runKmeansJob(
   job: JobContext,
   params: KmeansJobParams,
   input: KmeansJobInput,
-): Promise<JsonValue> {
-  const result = await runKmeansProtocol(job, params, input);
-  await closingHandshake(job.channel);
-  return result;
-}
-
-/** One byte each way after all output is built: neither side closes while the other works. */
-const GOODBYE = 0x6b;
-
-/**
- * Both parties send a goodbye byte and wait for the peer's, as the very last step, so the
- * session runner's final flush happens while the peer's connection is still open (a peer that
- * closed during our local post-processing would make that flush fail).
- */
-async function closingHandshake(channel: JobContext["channel"]): Promise<void> {
-  await inPhase(channel, "close", async () => {
-    channel.send(Uint8Array.of(GOODBYE));
-    await channel.flush();
-    const frame = await channel.recv();
-    if (frame.length !== 1 || frame[0] !== GOODBYE) {
-      throw new ChannelError("peer sent an unexpected final message");
-    }
-  });
-}
-
-async function runKmeansProtocol(
-  job: JobContext,
-  params: KmeansJobParams,
-  input: KmeansJobInput,
-): Promise<JsonValue> {
+): Promise<KmeansPartyResult> {
   const started = performance.now();
   const { channel, role } = job;
   // Peer-announced sizes are checked against the budget before anything is sized by them;
   // both parties see the same public n, k, d and so fail alike.
   const peerRows = peerNumber(job.peerFacts, "rows", MAX_JOB_CELLS);
-  const peerCols = peerNumber(job.peerFacts, "cols", 4096);
+  const peerCols = peerNumber(job.peerFacts, "cols", MAX_FEATURES);
   const largestK = params.kValues[params.kValues.length - 1];
   checkJobSize(
     params.partition === "vertical" ? Math.max(input.rows, peerRows) : input.rows + peerRows,
@@ -219,7 +206,7 @@ async function runKmeansProtocol(
       ? [...input.featureNames, ...asNames(peerNames)]
       : [...asNames(peerNames), ...input.featureNames])
     : input.featureNames;
-  const initSeed = params.initSeed ?? ctx.jointPrg.uniformInt(2 ** 31);
+  const initSeed = params.initSeed ?? ctx.jointPrg.uniformInt(MAX_INIT_SEED + 1);
   let init = parseInit(params.init);
   const revealed = jobRevealedValues(params);
   if (join && init.kind === "rows") {
@@ -238,11 +225,10 @@ async function runKmeansProtocol(
     );
     init = { kind: "rows", rows: positions };
   }
-  const plusPlus = init.kind === "kmeans++"
-    ? await kmeansPlusPlusShares(ctx, job, params, layout, own, initSeed)
-    : null;
+  const run: SecureRun = { ctx, job, params, layout, own, initSeed, started };
+  const plusPlus = init.kind === "kmeans++" ? await kmeansPlusPlusShares(run) : null;
   if (params.kValues.length > 1) {
-    const sweep = await runElbow(ctx, job, params, layout, own, init, initSeed, started, plusPlus);
+    const sweep = await runElbow(run, { init, initialCentroids: plusPlus?.centroids });
     return { elbow: sweep.elbow, revealed, stats: sweep.stats };
   }
   const k = params.kValues[0];
@@ -274,7 +260,7 @@ async function runKmeansProtocol(
   for (let j = 0; j < k; j++) {
     centroids.push(Array.from(result.centroids.subarray(j * d, (j + 1) * d)));
   }
-  const out: Record<string, JsonValue> = {
+  const out: KmeansRunResult = {
     centroids,
     nIter: result.nIter,
     converged: result.converged,
@@ -284,6 +270,7 @@ async function runKmeansProtocol(
     initialRows: join ? initialRows.map((p) => join.order[p]) : initialRows,
     initSeed,
     revealed,
+    stats: undefined as unknown as KmeansStats, // filled in last, so it stays last in the JSON
   };
   if (plusPlus) {
     out.initSeconds = plusPlus.seconds;
@@ -293,13 +280,11 @@ async function runKmeansProtocol(
   }
   if (result.sizes) out.sizes = result.sizes;
   if (result.inertia !== undefined) out.inertia = result.inertia;
-  out.stats = jobStats(
-    channel.stats.snapshot(),
-    started,
-    result.offlineSeconds,
-    result.onlineSeconds,
-  );
-  const s = out.stats as Record<string, number>;
+  const s = jobStats(channel.stats.snapshot(), started, {
+    offlineSeconds: result.offlineSeconds,
+    onlineSeconds: result.onlineSeconds,
+  });
+  out.stats = s;
   job.log(
     `offline ${s.offlineSeconds.toFixed(3)} s, online ${s.onlineSeconds.toFixed(3)} s; ` +
       `sent ${s.bytesSent} bytes, received ${s.bytesReceived}, ${s.rounds} rounds`,
@@ -314,13 +299,9 @@ async function runKmeansProtocol(
  * seed. Returns this party's centroid shares and the seconds spent.
  */
 async function kmeansPlusPlusShares(
-  ctx: MpcContext,
-  job: JobContext,
-  params: KmeansJobParams,
-  layout: JointLayout,
-  own: BigUint64Array,
-  initSeed: number,
+  run: SecureRun,
 ): Promise<{ centroids: BigUint64Array; seconds: number }> {
+  const { ctx, job, params, layout, own, initSeed } = run;
   const k = params.kValues[params.kValues.length - 1];
   const plan = kmeansPlusPlusPlan(layout.n, layout.d, params.fractionalBits, params.valueBits);
   const draws = kmeansPlusPlusDraws(initSeed, layout.n, k, plan.drawBits);

@@ -1,5 +1,5 @@
 /**
- * The public parameters of the secure k-means job (issue 7): its command-line options, their
+ * The public parameters of the secure k-means job: its command-line options, their
  * strict validation, the parameter object both parties compare in the session handshake, and
  * the list of values a run reveals (printed before connecting).
  *
@@ -13,6 +13,8 @@
  */
 
 import { InputError } from "../../core/errors.ts";
+import { MAX_JOB_CELLS as JOB_CELL_BUDGET } from "../../core/tuning.ts";
+import { parseDecimalInteger, parseNonNegativeNumber } from "../../core/validate.ts";
 import { splitCsvLine } from "../../data/csv.ts";
 import type { JsonValue } from "../../core/json.ts";
 import type { PartyJob } from "../job.ts";
@@ -28,8 +30,26 @@ import {
 /** Default public bound on |x|: 2^12 = 4096 data units. */
 export const DEFAULT_VALUE_BITS = 12;
 
-/** Bits of the secret-sharing ring Z_2^64 (an agreed public parameter, issue 3). */
+/** Bits of the secret-sharing ring Z_2^64 (an agreed public parameter). */
 export const RING_BITS = 64;
+
+/** Largest k (one cluster index fits the argmin's one-hot words). */
+export const MAX_K = 64;
+
+/** Largest `--max-iter`. */
+export const MAX_ITERATIONS = 10_000;
+
+/** Largest `--init-seed` (and launch `--seed`): seeds are 31-bit so every tool can print them. */
+export const MAX_INIT_SEED = 2 ** 31 - 1;
+
+/** Largest `--frac-bits` of the secure job (value and fraction bits share the 64-bit ring). */
+export const MAX_JOB_FRAC_BITS = 30;
+
+/** Largest `--value-bits`. */
+export const MAX_VALUE_BITS = 40;
+
+/** Largest feature count a party may announce (the CSV loader's column limit is lower). */
+export const MAX_FEATURES = 4096;
 
 /**
  * Memory budget of one job: n·k·(d+1) ≤ 2^24 cells (joint rows × largest k × (features + 1)).
@@ -37,7 +57,7 @@ export const RING_BITS = 64;
  * bounds a party's working memory to a few GiB. n comes partly from the peer's announced row
  * count, so the check runs before anything is sized by it.
  */
-export const MAX_JOB_CELLS = 2 ** 24;
+export const MAX_JOB_CELLS: number = JOB_CELL_BUDGET;
 
 /** Throws a one-line {@link InputError} if n·k·(d+1) exceeds {@link MAX_JOB_CELLS}. */
 export function checkJobSize(n: number, k: number, d: number): void {
@@ -82,82 +102,58 @@ export interface KmeansJobParams {
   valueBits: number;
 }
 
-/** Strict decimal integer in [min, max]: no signs, hex, exponents, blanks or empty text. */
-function integer(text: unknown, name: string, min: number, max: number): number {
-  const value = Number(text);
-  if (
-    typeof text !== "string" || !/^\d+$/.test(text) || !Number.isSafeInteger(value) ||
-    value < min || value > max
-  ) {
-    throw new InputError(
-      `--${name} must be a decimal integer in [${min}, ${max}], got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
-}
-
-/** Strict decimal number >= 0 (e.g. `0.5`, `1e-4`); no hex, blanks or empty text. */
-function nonNegativeNumber(text: string, name: string): number {
-  const value = Number(text);
-  if (!/^(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) || !Number.isFinite(value)) {
-    throw new InputError(`--${name} must be a decimal number >= 0, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
 /** Parses `K` or `A..B` into the list of k values. */
 export function parseKValues(text: string): number[] {
   const range = /^(\d+)\.\.(\d+)$/.exec(text);
   if (range) {
     const from = Number(range[1]);
     const to = Number(range[2]);
-    if (from < 1 || to < from || to > 64) {
-      throw new InputError(`--k range ${text} must be A..B with 1 <= A <= B <= 64`);
+    if (from < 1 || to < from || to > MAX_K) {
+      throw new InputError(`--k range ${text} must be A..B with 1 <= A <= B <= ${MAX_K}`);
     }
     return Array.from({ length: to - from + 1 }, (_, i) => from + i);
   }
-  return [integer(text, "k", 1, 64)];
+  return [parseDecimalInteger(text, "--k", 1, MAX_K)];
 }
 
-/** Validates the job's option values into {@link KmeansJobParams}. */
+/** Validates the job's option values into {@link KmeansJobParams}; absent ones take defaults. */
 export function parseKmeansParams(
   values: Record<string, string | boolean | undefined>,
 ): KmeansJobParams {
-  const partition = values.partition ?? "horizontal";
+  const text = (name: string): string => {
+    const value = values[name] ?? KMEANS_JOB_OPTIONS[name].default;
+    return typeof value === "string" ? value : String(value);
+  };
+  const partition = text("partition");
   if (partition !== "horizontal" && partition !== "vertical") {
     throw new InputError(`--partition must be horizontal or vertical, got ${partition}`);
   }
-  const reveal = values.reveal ?? "centroids";
+  const reveal = text("reveal");
   if (reveal !== "sizes" && reveal !== "centroids") {
     throw new InputError(`--reveal must be sizes or centroids, got ${reveal}`);
   }
-  const distance = values.distance ?? "dot";
+  const distance = text("distance");
   if (distance !== "dot" && distance !== "square") {
     throw new InputError(`--distance must be dot or square, got ${distance}`);
   }
-  const tol = nonNegativeNumber(String(values.tol ?? "1e-4"), "tol");
-  const init = String(values.init ?? "random");
+  const init = text("init");
   parseInit(init);
   const seedText = values["init-seed"];
-  const initSeed = seedText === undefined ? null : integer(seedText, "init-seed", 0, 2 ** 31 - 1);
   return {
     partition,
-    kValues: parseKValues(String(values.k ?? "5")),
-    maxIter: integer(String(values["max-iter"] ?? "10"), "max-iter", 1, 10_000),
-    tol,
+    kValues: parseKValues(text("k")),
+    maxIter: parseDecimalInteger(text("max-iter"), "--max-iter", 1, MAX_ITERATIONS),
+    tol: parseNonNegativeNumber(text("tol"), "--tol"),
     init,
-    initSeed,
+    initSeed: seedText === undefined
+      ? null
+      : parseDecimalInteger(seedText, "--init-seed", 0, MAX_INIT_SEED),
     reveal,
     distance,
     revealInertia: values["reveal-inertia"] === true,
     revealFinalSizes: values["reveal-final-sizes"] === true,
-    fractionalBits: integer(String(values["frac-bits"] ?? "16"), "frac-bits", 0, 30),
-    valueBits: integer(
-      String(values["value-bits"] ?? String(DEFAULT_VALUE_BITS)),
-      "value-bits",
-      1,
-      40,
-    ),
+    fractionalBits: parseDecimalInteger(text("frac-bits"), "--frac-bits", 0, MAX_JOB_FRAC_BITS),
+    valueBits: parseDecimalInteger(text("value-bits"), "--value-bits", 1, MAX_VALUE_BITS),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `deno task party --plot PATH.svg` (issue 7: the party takes the launcher's options): an SVG
+ * `deno task party --plot PATH.svg` (the party takes the launcher's options): an SVG
  * of what this party may see after a run — its own rows coloured by their revealed labels
  * with the final centroids (vertical: the centroid coordinates of its own features), or the
  * elbow curve of a `--k A..B` sweep.
@@ -9,8 +9,8 @@
  * @module
  */
 
-import { InputError } from "../../core/errors.ts";
-import type { JsonValue } from "../../core/json.ts";
+import { errorLine, InputError } from "../../core/errors.ts";
+import { isElbowResult, type KmeansPartyResult } from "./result.ts";
 import type { Partition } from "../../kmeans/secure/layout.ts";
 
 /** This party's own plaintext rows (file order) and where its features sit in the model. */
@@ -32,18 +32,16 @@ export interface PartyPlotInput {
 }
 
 /** Renders the plot for the job's JSON `result` and writes it; one-line error on failure. */
-export async function writePartyPlot(input: PartyPlotInput, result: JsonValue): Promise<void> {
-  const r = result as {
-    elbow?: { k: number; inertia: number }[];
-    centroids?: number[][];
-    labels?: number[];
-  };
+export async function writePartyPlot(
+  input: PartyPlotInput,
+  result: KmeansPartyResult,
+): Promise<void> {
   const { elbowPlotSvg, scatterPlotSvg } = await import("../../kmeans/plot.ts");
   let svg: string;
-  if (r.elbow) {
-    svg = await elbowPlotSvg(r.elbow, { title: "secure elbow: inertia against k" });
+  if (isElbowResult(result)) {
+    svg = await elbowPlotSvg(result.elbow, { title: "secure elbow: inertia against k" });
   } else {
-    const centroids = r.centroids!;
+    const centroids = result.centroids;
     const own = new Float64Array(centroids.length * input.d);
     centroids.forEach((c, j) =>
       own.set(c.slice(input.firstFeature, input.firstFeature + input.d), j * input.d)
@@ -51,7 +49,7 @@ export async function writePartyPlot(input: PartyPlotInput, result: JsonValue): 
     svg = await scatterPlotSvg({
       data: { rows: input.rows, n: input.n, d: input.d },
       featureNames: input.featureNames,
-      labels: Int32Array.from(r.labels!),
+      labels: Int32Array.from(result.labels),
       centroids: own,
       k: centroids.length,
       title: `secure k-means: this party's ${input.n} rows (${input.partition} partition)`,
@@ -60,10 +58,6 @@ export async function writePartyPlot(input: PartyPlotInput, result: JsonValue): 
   try {
     await Deno.writeTextFile(input.path, svg);
   } catch (error) {
-    throw new InputError(`cannot write --plot ${input.path}: ${oneReason(error)}`);
+    throw new InputError(`cannot write --plot ${input.path}: ${errorLine(error)}`);
   }
-}
-
-function oneReason(error: unknown): string {
-  return error instanceof Error ? error.message.split("\n")[0] : String(error);
 }

@@ -8,6 +8,7 @@
 
 import { InputError } from "../../core/errors.ts";
 import type { JsonValue } from "../../core/json.ts";
+import type { PhaseStats } from "../../party/channel.ts";
 
 /** Traffic and time of one party's run. */
 export interface KmeansStats {
@@ -24,7 +25,7 @@ export interface KmeansStats {
   /** Rounds (direction changes) seen by this party. */
   rounds: number;
   /** The same counters by traffic phase. */
-  byPhase: Record<string, { bytesSent: number; bytesReceived: number; rounds: number }>;
+  byPhase: Record<string, PhaseStats>;
 }
 
 /** A clustering run (one k). */
@@ -125,4 +126,20 @@ export function readKmeansPartyResult(json: unknown, source: string): KmeansPart
   if (typeof r.nIter !== "number") fail("nIter");
   if (r.joinedOrder !== undefined && !isNumberArray(r.joinedOrder)) fail("joinedOrder");
   return r as unknown as KmeansRunResult;
+}
+
+/** The lines `deno task party` prints after a run (the labels are in the `--json` file). */
+export function summarizeKmeansResult(result: KmeansPartyResult): string[] {
+  if (isElbowResult(result)) {
+    return result.elbow.map(({ k, inertia }) => `k = ${k}: inertia ${inertia.toFixed(4)}`);
+  }
+  const lines = [
+    `centroids after ${result.nIter} updates (labels of ${result.labels.length} rows in --json):`,
+  ];
+  result.centroids.forEach((c, j) => {
+    const size = result.sizes ? `, size ${result.sizes[j]}` : "";
+    lines.push(`  ${j}: (${c.map((x) => x.toFixed(4)).join(", ")})${size}`);
+  });
+  if (result.inertia !== undefined) lines.push(`inertia ${result.inertia.toFixed(4)}`);
+  return lines;
 }

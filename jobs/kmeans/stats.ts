@@ -1,5 +1,5 @@
 /**
- * Traffic and timing report of the secure k-means job (issue 7, "progress and report"): the
+ * Traffic and timing report of the secure k-means job: the
  * `stats` object of the party's JSON result and one log line per traffic phase.
  *
  * Only public accounting (bytes, rounds, seconds) is reported; never shares or data.
@@ -8,16 +8,16 @@
  */
 
 import type { ChannelStats, PhaseStats } from "../../party/channel.ts";
-import type { JsonValue } from "../../core/json.ts";
+import type { KmeansStats } from "./result.ts";
 import type { JobContext } from "../job.ts";
 
 /** The `stats` object of the JSON result. */
 export function jobStats(
   snapshot: ReturnType<ChannelStats["snapshot"]>,
   started: number,
-  offlineSeconds: number,
-  onlineSeconds: number,
-): Record<string, JsonValue> {
+  phases: { offlineSeconds: number; onlineSeconds: number },
+): KmeansStats {
+  const { offlineSeconds, onlineSeconds } = phases;
   return {
     seconds: (performance.now() - started) / 1000,
     offlineSeconds,
@@ -25,7 +25,7 @@ export function jobStats(
     bytesSent: snapshot.total.bytesSent,
     bytesReceived: snapshot.total.bytesReceived,
     rounds: snapshot.total.rounds,
-    byPhase: snapshot.byPhase as unknown as JsonValue,
+    byPhase: snapshot.byPhase,
   };
 }
 

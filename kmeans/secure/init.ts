@@ -1,5 +1,5 @@
 /**
- * Initial centroids of secure k-means (issue 7): shares of public rows (`--init rows:` and
+ * Initial centroids of secure k-means: shares of public rows (`--init rows:` and
  * `random`), and secure k-means++ (`--init kmeans++`; Arthur & Vassilvitskii, "k-means++: The
  * Advantages of Careful Seeding", SODA 2007), whose chosen rows stay secret.
  *

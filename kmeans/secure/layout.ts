@@ -1,5 +1,5 @@
 /**
- * Who holds which part of the joint n × d data matrix in secure k-means (issue 7), and the
+ * Who holds which part of the joint n × d data matrix in secure k-means, and the
  * public bit bounds that follow from the job parameters.
  *
  * Horizontal partition: party A holds rows [0, nA), party B rows [nA, nA + nB), all d

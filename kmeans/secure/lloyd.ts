@@ -1,5 +1,5 @@
 /**
- * Secure two-party Lloyd's algorithm (issue 7): k-means over the joint data of two parties,
+ * Secure two-party Lloyd's algorithm: k-means over the joint data of two parties,
  * horizontally or vertically partitioned, with additive secret sharing over Z_2^64, all
  * correlated randomness from OT between the two parties (no dealer), semi-honest security.
  * It follows the fixed-point reference (kmeans/fixed_reference.ts) step for step and is exact,
@@ -38,6 +38,7 @@
  * @module
  */
 
+import { PLANNED_ITERATIONS } from "../../core/tuning.ts";
 import { inPhase } from "../../party/channel.ts";
 import { PreprocessingStore } from "../../protocol/preprocessing.ts";
 import { open } from "../../protocol/sharing.ts";
@@ -242,7 +243,7 @@ export async function secureKmeans(
   }
   const store = new PreprocessingStore(ctx);
   const ops = new SecureOps(store);
-  const planned = options.plannedIterations ?? Math.min(options.maxIter, 20);
+  const planned = options.plannedIterations ?? Math.min(options.maxIter, PLANNED_ITERATIONS);
   const offlineStart = performance.now();
   await inPhase(ctx.channel, "offline", async () => {
     const { squarePairs, andWords } = plan(layout, options, planned);

@@ -44,7 +44,7 @@ export interface SecureKmeansOptions {
   valueBits: number;
   /** Digit size of the long division (default 4). */
   digitBits?: number;
-  /** Iterations whose preprocessing is generated up front (default min(maxIter, 20)). */
+  /** Iterations whose preprocessing is generated up front (default min(maxIter, PLANNED_ITERATIONS of core/tuning.ts)). */
   plannedIterations?: number;
   /** Elbow sweeps: open only the final inertia (no centroids, no labels). */
   inertiaOnly?: boolean;

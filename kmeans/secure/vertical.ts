@@ -1,5 +1,5 @@
 /**
- * The join of a vertically partitioned data set (issue 7): party A and party B hold different
+ * The join of a vertically partitioned data set: party A and party B hold different
  * feature columns of the same entities, each with an ID column.
  *
  * The IDs never travel: the parties compute DH-PSI tags ab·H(id) on ristretto255 (`psi.ts`;
@@ -14,7 +14,7 @@
  * alike on both sides, so both fail with the same message; which IDs are missing stays hidden,
  * see psi.ts).
  *
- * `--init rows:` indices count in party A's file order (issue 7). Party A sends the joined
+ * `--init rows:` indices count in party A's file order. Party A sends the joined
  * positions of those rows to party B: that reveals, for those k public rows only, which joined
  * row they are (and so, to B, which of B's rows). {@link VERTICAL_REVEALS} lists it all.
  *
