@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     await runParty(role, Number(values.port), count, chunk, values.kos);
     return;
   }
-  const port = await freePort();
+  const port = freePort();
   const children = [0, 1].map((role) =>
     new Deno.Command(Deno.execPath(), {
       args: [

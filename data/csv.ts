@@ -277,6 +277,18 @@ export function parseCsv(text: string, source: string, options: CsvOptions): Dat
 }
 
 /**
+ * Splits a `--features` list as one CSV line (the same syntax as `deno task plain`: quote a
+ * name that contains a comma); names are trimmed, empty entries refused.
+ */
+export function splitFeatureList(text: string, flag = "--features"): string[] {
+  const items = splitCsvLine(text, flag).map((s) => s.trim());
+  if (items.length === 0 || items.some((s) => s === "")) {
+    throw new DataError(`${flag} has an empty entry: ${JSON.stringify(text)}`);
+  }
+  return items;
+}
+
+/**
  * Splits one line of CSV syntax into fields, with the file rules for quotes (so a command-line
  * list like `--features '"x, y",z'` can name a column that contains a comma).
  */

@@ -12,6 +12,7 @@ export {
   parseCsv,
   readTextStrict,
   splitCsvLine,
+  splitFeatureList,
 } from "./csv.ts";
 export type { CsvOptions, Dataset } from "./csv.ts";
 export {

@@ -18,14 +18,10 @@ import { type Channel, ChannelError, inPhase } from "../party/channel.ts";
 import { concat } from "../core/bytes.ts";
 import type { JobContext, PartyJob, PreparedJob } from "./job.ts";
 import { Prg } from "../core/prg.ts";
-import { InputError } from "../core/errors.ts";
+import { parseDecimalInteger } from "../core/validate.ts";
 
 function positiveInt(text: unknown, name: string, max: number): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new InputError(`--${name} must be an integer in [1, ${max}], got ${text}`);
-  }
-  return value;
+  return parseDecimalInteger(text, `--${name}`, 1, max);
 }
 
 /** The network benchmark job (see the module doc). */

@@ -24,9 +24,13 @@
 import { type Channel, inPhase, recvU64, sendTyped } from "../party/channel.ts";
 import { Prg } from "../core/prg.ts";
 import type { JobContext, PartyJob, PreparedJob } from "./job.ts";
-import { loadCsv } from "../data/csv.ts";
+import { loadCsv, splitFeatureList } from "../data/csv.ts";
+import { parseDecimalInteger } from "../core/validate.ts";
 import { ringAdd, ringSub } from "../protocol/ring.ts";
-import { InputError } from "../core/errors.ts";
+import { InputError, PeerError } from "../core/errors.ts";
+
+/** Largest `--frac-bits`: column totals of 2^20 rows stay inside the 64-bit ring. */
+const MAX_SUM_FRAC_BITS = 30;
 
 const DEFAULT_FRACTIONAL_BITS = 16;
 
@@ -51,11 +55,13 @@ export const secureSumJob: PartyJob = {
     if (typeof columnsText !== "string" || columnsText.trim() === "") {
       throw new InputError("secure-sum needs --columns NAME,NAME,...");
     }
-    const fractionalBits = Number(values["frac-bits"]);
-    if (!Number.isInteger(fractionalBits) || fractionalBits < 0 || fractionalBits > 30) {
-      throw new InputError(`--frac-bits must be an integer in [0, 30], got ${values["frac-bits"]}`);
-    }
-    const features = columnsText.split(",").map((name) => name.trim());
+    const fractionalBits = parseDecimalInteger(
+      values["frac-bits"],
+      "--frac-bits",
+      0,
+      MAX_SUM_FRAC_BITS,
+    );
+    const features = splitFeatureList(columnsText, "--columns");
     const data = await loadCsv(dataPath, { features });
     log(`loaded ${data.n} rows x ${data.d} features from ${dataPath}`);
     const totals = encodeTotals(data.rows, data.d, fractionalBits, dataPath, data.featureNames);
@@ -98,7 +104,7 @@ async function runSecureSum(
 ) {
   const peerRows = ctx.peerFacts.rows;
   if (typeof peerRows !== "number" || !Number.isSafeInteger(peerRows) || peerRows < 1) {
-    throw new InputError(`peer announced an invalid row count ${JSON.stringify(peerRows)}`);
+    throw new PeerError(`peer announced an invalid row count ${JSON.stringify(peerRows)}`);
   }
   const d = ownTotals.length;
   const prg = new Prg(ctx.privateSeed);

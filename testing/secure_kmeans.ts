@@ -1,7 +1,7 @@
 /**
  * Splitting a plaintext data set between two simulated parties and running secure k-means on
  * both sides in one process (in-memory channel), for tests and benches. Test seeds only: the
- * contexts come from the caller (e.g. tests/support.ts memoryContextPair).
+ * contexts come from the caller (e.g. testing/mpc_pair.ts memoryContextPair).
  *
  * Security: a harness sees both parties' data by construction; never used by the party CLI.
  *
@@ -10,19 +10,10 @@
 
 import type { MpcContext } from "../protocol/context.ts";
 import { encodeFixedPoint } from "../kmeans/fixed_reference.ts";
+import type { Matrix } from "../kmeans/plain.ts";
 import { jointLayout, type Partition } from "../kmeans/secure/layout.ts";
 import { secureKmeans } from "../kmeans/secure/lloyd.ts";
 import type { SecureKmeansOptions, SecureKmeansResult } from "../kmeans/secure/options.ts";
-
-/** A plaintext n × d matrix. */
-export interface PlainMatrix {
-  /** Row-major values. */
-  rows: Float64Array;
-  /** Rows. */
-  n: number;
-  /** Columns. */
-  d: number;
-}
 
 /**
  * Runs secure k-means with party A holding rows [0, split) (horizontal) or features
@@ -30,7 +21,7 @@ export interface PlainMatrix {
  */
 export async function runSplitInMemory(
   contexts: [MpcContext, MpcContext],
-  data: PlainMatrix,
+  data: Matrix,
   partition: Partition,
   split: number,
   options: SecureKmeansOptions,

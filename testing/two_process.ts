@@ -6,30 +6,22 @@
  * @module
  */
 
-/** Parses a positive integer option; throws a RangeError naming the option otherwise. */
+import { parseDecimalInteger } from "../core/validate.ts";
+import { freePort } from "../cli/launcher.ts";
+
+/** Parses a positive decimal integer option; throws an InputError naming the option otherwise. */
 export function positiveInt(text: string | undefined, name: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new RangeError(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
-  }
-  return n;
+  return parseDecimalInteger(text, `--${name}`, 1, Number.MAX_SAFE_INTEGER);
 }
 
-/** A loopback TCP port that was free a moment ago (the benchmark's parties bind it next). */
-export async function freePort(): Promise<number> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  await Promise.resolve();
-  return port;
-}
+export { freePort } from "../cli/launcher.ts";
 
 /**
  * Runs `script` (a file URL) as party 0 and party 1 with `args` plus `--role R --port P`;
  * party 0's output is shown, party 1's is discarded. Returns 0, or 1 if either party failed.
  */
 export async function launchBothRoles(script: string, args: string[]): Promise<number> {
-  const port = await freePort();
+  const port = freePort();
   const child = (role: number) =>
     new Deno.Command(Deno.execPath(), {
       args: [

@@ -15,7 +15,7 @@
 import { InputError } from "../../core/errors.ts";
 import { MAX_JOB_CELLS as JOB_CELL_BUDGET } from "../../core/tuning.ts";
 import { parseDecimalInteger, parseNonNegativeNumber } from "../../core/validate.ts";
-import { splitCsvLine } from "../../data/csv.ts";
+import { splitFeatureList } from "../../data/csv.ts";
 import type { JsonValue } from "../../core/json.ts";
 import type { PartyJob } from "../job.ts";
 import { parseInit } from "../../kmeans/init.ts";
@@ -171,18 +171,6 @@ export function handshakeParams(
     ringBits: RING_BITS,
     ...(params.partition === "horizontal" ? { features: [...featureNames] } : {}),
   };
-}
-
-/**
- * Splits a `--features` list as one CSV line (the same syntax as `deno task plain`: quote a
- * name that contains a comma); names are trimmed, empty entries refused.
- */
-export function splitFeatureList(text: string, flag = "--features"): string[] {
-  const items = splitCsvLine(text, flag).map((s) => s.trim());
-  if (items.length === 0 || items.some((s) => s === "")) {
-    throw new InputError(`${flag} has an empty entry: ${JSON.stringify(text)}`);
-  }
-  return items;
 }
 
 /** This party's feature list: `--features-a`/`--features-b` for its role, else `--features`. */

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { PeerError } from "../../core/errors.ts";
 import type { MpcContext } from "../../protocol/context.ts";
 import { packBits } from "../../protocol/binary.ts";
 import type { DistanceForm } from "./assign.ts";
@@ -124,6 +125,8 @@ export function prepareInertia(
 }
 
 function checkedInertia(value: bigint, scale: number): number {
-  if (value < 0n) throw new Error("secure inertia: the opened value is negative (protocol error)");
+  if (value < 0n) {
+    throw new PeerError("secure inertia: the opened value is negative (corrupted opening)");
+  }
   return Number(value) / scale;
 }

@@ -38,6 +38,7 @@
  * @module
  */
 
+import { PeerError } from "../../core/errors.ts";
 import { PLANNED_ITERATIONS } from "../../core/tuning.ts";
 import { inPhase } from "../../party/channel.ts";
 import { PreprocessingStore } from "../../protocol/preprocessing.ts";
@@ -133,7 +134,9 @@ async function updateCentroids(
     // Opened by design in this mode: the cluster sizes.
     const opened = await open(ctx, counts);
     const sizes = Array.from(opened, (c) => Number(c));
-    if (sizes.some((c) => c > n)) throw new Error("opened cluster size exceeds the row count");
+    if (sizes.some((c) => c > n)) {
+      throw new PeerError("opened cluster size exceeds the row count (corrupted opening)");
+    }
     const divisors = new BigUint64Array(k);
     for (let j = 0; j < k; j++) {
       const c = opened[j];

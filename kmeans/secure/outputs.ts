@@ -8,6 +8,7 @@
  * @module
  */
 
+import { PeerError } from "../../core/errors.ts";
 import { open } from "../../protocol/sharing.ts";
 import { concatBits, openBits, openBitsTo, sliceBits, unpackBits } from "../../protocol/binary.ts";
 import type { MpcContext } from "../../protocol/context.ts";
@@ -93,11 +94,11 @@ export async function finalOutputs(
     let found = -1;
     for (let j = 0; j < k; j++) {
       if (labelBits[i * k + j] === 1) {
-        if (found >= 0) throw new Error("opened assignment is not one-hot");
+        if (found >= 0) throw new PeerError("opened assignment is not one-hot (corrupted opening)");
         found = j;
       }
     }
-    if (found < 0) throw new Error("opened assignment is not one-hot");
+    if (found < 0) throw new PeerError("opened assignment is not one-hot (corrupted opening)");
     labels[i] = found;
   }
   const revealed = revealedValues(options, layout);
