@@ -24,12 +24,7 @@ import type { MpcContext } from "../../protocol/context.ts";
 import { encodeFixedPoint } from "../../kmeans/fixed_reference.ts";
 import { chooseInitialRows, kmeansPlusPlusDraws, parseInit } from "../../kmeans/init.ts";
 import { kmeansPlusPlusPlan, secureKmeansPlusPlus } from "../../kmeans/secure/init.ts";
-import {
-  checkValueBound,
-  type JointLayout,
-  jointLayout,
-  secureBounds,
-} from "../../kmeans/secure/layout.ts";
+import { checkValueBound, jointLayout, secureBounds } from "../../kmeans/secure/layout.ts";
 import { secureKmeans } from "../../kmeans/secure/lloyd.ts";
 import {
   checkJobSize,
