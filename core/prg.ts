@@ -2,8 +2,8 @@
  * Seeds and the pseudo-random generator that expands them.
  *
  * The PRG is AES-128 in counter mode, built from `node:crypto` AES-128-ECB over a buffer of
- * counter blocks: on this hardware ECB runs at ~2 GB/s while the library's own CTR mode is
- * about four times slower. Security: AES-128 as a pseudo-random permutation (standard PRF/PRP
+ * counter blocks, because ECB over a batch is several times faster here than the library's
+ * own CTR mode (BENCHMARKS.md has the measurement). Security: AES-128 as a pseudo-random permutation (standard PRF/PRP
  * switching), so output blocks are indistinguishable from random for fewer than ~2^64 blocks
  * per key. Seeds come from `crypto.getRandomValues`; fixed seeds are allowed only through the
  * explicit test/harness options of the callers.

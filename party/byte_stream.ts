@@ -28,7 +28,7 @@ export interface ByteStream {
 
 /** Wraps a connected `Deno.Conn` (TCP or TLS); turns on TCP_NODELAY when the conn supports it. */
 export function denoConnStream(conn: Deno.Conn): ByteStream {
-  // Without TCP_NODELAY a small request/response costs ~90 ms (Nagle + delayed ACK).
+  // Without TCP_NODELAY every small request/response waits for a delayed ACK (Nagle).
   (conn as Partial<Deno.TcpConn>).setNoDelay?.(true);
   const remote = conn.remoteAddr as Deno.NetAddr;
   let closed = false;
