@@ -84,7 +84,6 @@ export {
 } from "./truncation.ts";
 export {
   DEFAULT_CHUNK_SIZE,
-  kmeansArithmeticCounts,
   type PreprocessingCounts,
   PreprocessingStore,
 } from "./preprocessing.ts";

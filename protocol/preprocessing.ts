@@ -1,6 +1,7 @@
 /**
- * A store of dealer-free preprocessed correlations (Beaver triples and square pairs, see
- * triples.ts), generated before the data are known and handed out exactly once.
+ * The one pool of dealer-free preprocessed correlations a session draws from: Beaver triples
+ * and square pairs (triples.ts, Gilboa-style from OT) and AND triples (bit_triples.ts),
+ * generated before the data are known and handed out exactly once.
  *
  * Generation runs in chunks of `chunkSize` items, so the OT batches (and their memory) are
  * bounded whatever the total; the stock holds what was asked for plus at most one chunk.
@@ -9,12 +10,20 @@
  * parties must make the same sequence of calls with the same counts (the shortfall depends
  * only on those public counts, so the two stores stay in step).
  *
+ * AND triples are generated as one block ({@link PreprocessingStore.generateAndTriples}) and
+ * handed out as disjoint slices; a request the block cannot serve gets freshly generated
+ * triples of exactly its size (online, at the cost of rounds, never reusing any).
+ *
  * Security: every item is handed out once and then dropped from the store (Beaver masks must
  * never be reused); the store never sends anything itself.
  *
  * @module
  */
 
+import { checkCount } from "../core/validate.ts";
+import { PREPROCESSING_CHUNK_ITEMS } from "../core/tuning.ts";
+import { type FanoutTriples, sliceTriples } from "./binary.ts";
+import { generateFanoutTriples } from "./bit_triples.ts";
 import type { MpcContext } from "./context.ts";
 import {
   type BeaverTriples,
@@ -31,8 +40,8 @@ export interface PreprocessingCounts {
   squarePairs: number;
 }
 
-/** Default chunk: 8192 items = 2^19 OTs per triple direction (a few MiB of OT state). */
-export const DEFAULT_CHUNK_SIZE = 8192;
+/** Default chunk of items generated per call (core/tuning.ts): bounds the OT batches' memory. */
+export const DEFAULT_CHUNK_SIZE: number = PREPROCESSING_CHUNK_ITEMS;
 
 /** A FIFO of chunks of parallel arrays, consumed from the front. */
 class ChunkQueue {
@@ -75,16 +84,14 @@ class ChunkQueue {
   }
 }
 
-function checkCount(count: number, what: string): void {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`${what}: bad count ${count}`);
-}
-
 /** Preprocessed triples and square pairs for one session; see the module doc. */
 export class PreprocessingStore {
   readonly #ctx: MpcContext;
   readonly #chunkSize: number;
   readonly #triples = new ChunkQueue(3);
   readonly #squares = new ChunkQueue(2);
+  #andTriples: FanoutTriples | null = null;
+  #andOffset = 0;
   #generated: PreprocessingCounts = { triples: 0, squarePairs: 0 };
 
   /** A store for `ctx`, generating in chunks of `chunkSize` items. */
@@ -144,23 +151,30 @@ export class PreprocessingStore {
     return { r, r2 };
   }
 
+  /**
+   * Generates one block of `words` × 32 AND triples (offline phase); it replaces any unused
+   * rest of an earlier block, which is dropped, never handed out.
+   */
+  async generateAndTriples(words: number): Promise<void> {
+    checkCount(words, "generateAndTriples words");
+    if (words === 0) return;
+    this.#andTriples = await generateFanoutTriples(this.#ctx, words, 1);
+    this.#andOffset = 0;
+  }
+
+  /** Hands out `words` words of AND triples: a slice of the block, or fresh ones if short. */
+  async takeAndTriples(words: number): Promise<FanoutTriples> {
+    checkCount(words, "takeAndTriples words");
+    const block = this.#andTriples;
+    if (block !== null && block.words - this.#andOffset >= words) {
+      const triples = sliceTriples(block, this.#andOffset, words);
+      this.#andOffset += words;
+      return triples;
+    }
+    return await generateFanoutTriples(this.#ctx, words, 1);
+  }
+
   #roundUp(count: number): number {
     return Math.ceil(count / this.#chunkSize) * this.#chunkSize;
   }
-}
-
-/**
- * Correlations the arithmetic layer of vertically partitioned k-means needs: k·d square pairs
- * per assignment step for ||c_j||² (the ⟨x_i, c_j⟩ terms use vector OLE and need none), with
- * `iterations` updates plus the final assignment. Comparison and B2A material (issue 6) is
- * counted by its own module.
- */
-export function kmeansArithmeticCounts(shape: {
-  clusters: number;
-  dims: number;
-  iterations: number;
-}): PreprocessingCounts {
-  const { clusters, dims, iterations } = shape;
-  for (const [name, v] of Object.entries(shape)) checkCount(v, `kmeansArithmeticCounts ${name}`);
-  return { triples: 0, squarePairs: clusters * dims * (iterations + 1) };
 }
