@@ -2,10 +2,10 @@
  * The IKNP extension receiver (the base-OT sender): see ot/iknp.ts for the protocol, its
  * security assumptions and what crosses the wire.
  *
- * The file stays whole although it is just over 400 lines: every OT kind below drives the same
+ * The file stays whole although it is about 400 lines: every OT kind below drives the same
  * private chunk pipeline (#extend, #chunks, #answeredChunks and the KOS15 hold), and the
- * per-kind arithmetic already lives in ring_correlation.ts, gilboa_fold.ts and kos_check.ts.
- * Splitting further would turn that private state into a module-internal API.
+ * per-kind arithmetic already lives in ring_arith.ts and kos_check.ts. Splitting further
+ * would turn that private state into a module-internal API.
  *
  * @module
  */
@@ -13,6 +13,7 @@
 import { type Channel } from "../party/channel.ts";
 import { setImmediate } from "node:timers";
 import { Prg } from "../core/prg.ts";
+import { checkCount } from "../core/validate.ts";
 import { RowExpander } from "./row_prg.ts";
 import type {
   OtExtensionReceiver,
@@ -23,22 +24,28 @@ import type {
 import { fillTweaks, TccrHash } from "./tccr_hash.ts";
 import { MatrixTransposer } from "./transpose_wasm.ts";
 import {
-  checkFoldShape,
-  foldCorrectionBits,
   foldReceiverChunk,
   FoldState,
+  halves,
   packScalarBits,
-} from "./gilboa_fold.ts";
+  ringReceiverChunk,
+} from "./ring_arith.ts";
 import {
   CHALLENGE_SEED_BYTES,
   checkedColumns,
   ColumnHasher,
   receiverCheckResponse,
 } from "./kos_check.ts";
-import { correctionBits, ringReceiverChunk, validateWidths } from "./ring_correlation.ts";
+import {
+  checkLength,
+  correctionBits,
+  foldBits,
+  foldCorrectionBits,
+  gilboaFoldReceiver,
+  validateWidths,
+} from "./ring_correlation.ts";
 import {
   ANSWER_LOOKAHEAD,
-  checkCount,
   chunkSize,
   chunkSizes,
   handled,
@@ -152,7 +159,7 @@ export class IknpReceiver implements OtExtensionReceiver {
 
   /** Resolves the choice bits: validates given ones, or draws fresh random ones. */
   #choices(count: number, choices: Uint8Array | undefined): Uint8Array {
-    checkCount(count);
+    checkCount(count, "OT count");
     const bytes = Math.ceil(count / 8);
     if (choices !== undefined) {
       if (choices.length < bytes) {
@@ -282,7 +289,7 @@ export class IknpReceiver implements OtExtensionReceiver {
   }
 
   async randomOt(count: number, choices?: Uint8Array): Promise<RandomOtReceiverOutput> {
-    checkCount(count);
+    checkCount(count, "OT count");
     const messages = new Uint8Array(count * 16);
     const bits = await this.randomOtStream(count, choices, (offset, _c, chunk) => {
       messages.set(chunk, offset * 16);
@@ -305,13 +312,11 @@ export class IknpReceiver implements OtExtensionReceiver {
     widths: OtWidths,
     choices?: Uint8Array,
   ): Promise<RingCotReceiverOutput> {
-    if (!(Number.isInteger(vectorLength) && vectorLength >= 1)) {
-      throw new RangeError(`vectorLength ${vectorLength} must be a positive integer`);
-    }
+    checkLength(vectorLength, "vectorLength");
     const bits = this.#choices(count, choices);
     validateWidths(widths, count);
     const values = new BigUint64Array(count * vectorLength);
-    const values32 = new Uint32Array(values.buffer);
+    const values32 = halves(values);
     const blocksPerOt = Math.ceil(vectorLength / 2);
     const maxChunk = vectorChunk(this.#ringChunk, blocksPerOt * 32);
     const prepare = (_offset: number, n: number, rows: Uint8Array, firstIndex: number) => {
@@ -346,25 +351,20 @@ export class IknpReceiver implements OtExtensionReceiver {
     return { choices: bits, values };
   }
 
-  /**
-   * Receiver half of {@link IknpSender.gilboaFoldSender}: this party holds the scalars b_t
-   * (bits 0..bits−1 are the choice bits) and gets its shares Σ_j 2^(j+shift)·(m0 + b_{t,j}·x_t).
-   */
-  async gilboaFoldReceiver(
+  /** Mirror of {@link IknpSender.gilboaFold}: the same split into generic and fused paths. */
+  async gilboaFold(
     scalars: BigUint64Array,
-    bits: number,
+    vectorLength: number,
     shift: number,
   ): Promise<BigUint64Array> {
-    checkFoldShape(bits, shift);
+    const bits = foldBits(shift);
+    checkLength(vectorLength, "vectorLength");
+    if (vectorLength !== 1) return await gilboaFoldReceiver(this, scalars, vectorLength, shift);
     const count = scalars.length * bits;
-    const choices = packScalarBits(
-      new Uint32Array(scalars.buffer, scalars.byteOffset, scalars.length * 2),
-      scalars.length,
-      bits,
-    );
+    const choices = packScalarBits(halves(scalars), scalars.length, bits);
     const result = new BigUint64Array(scalars.length);
-    const result32 = new Uint32Array(result.buffer);
-    const state = new FoldState(bits, shift, false);
+    const result32 = halves(result);
+    const state = new FoldState(bits, false);
     const prepare = (_offset: number, n: number, rows: Uint8Array, firstIndex: number) =>
       this.#hash.hashIndexed(rows.subarray(0, n * 16), firstIndex, n, new Uint8Array(n * 16));
     await this.#answeredChunks(
@@ -384,9 +384,7 @@ export class IknpReceiver implements OtExtensionReceiver {
   }
 
   async chosenOt(choices: Uint8Array, count: number, messageBytes: number): Promise<Uint8Array> {
-    if (!(Number.isInteger(messageBytes) && messageBytes >= 1)) {
-      throw new RangeError(`messageBytes ${messageBytes} must be a positive integer`);
-    }
+    checkLength(messageBytes, "messageBytes");
     const bits = this.#choices(count, choices);
     const out = new Uint8Array(count * messageBytes);
     const blocksPerOt = Math.ceil(messageBytes / 16);

@@ -7,11 +7,12 @@
 
 import { type Channel } from "../party/channel.ts";
 import { Prg, randomSeed } from "../core/prg.ts";
+import { checkCount } from "../core/validate.ts";
 import { RowExpander } from "./row_prg.ts";
 import type { OtExtensionSender, OtWidths, RandomOtSenderOutput } from "./types.ts";
 import { fillTweaks, TccrHash } from "./tccr_hash.ts";
 import { MatrixTransposer } from "./transpose_wasm.ts";
-import { checkFoldShape, foldSenderChunk, FoldState } from "./gilboa_fold.ts";
+import { foldSenderChunk, FoldState, halves, ringSenderChunk } from "./ring_arith.ts";
 import {
   CHALLENGE_SEED_BYTES,
   CHECK_RESPONSE_BYTES,
@@ -21,10 +22,15 @@ import {
   senderCheckSums,
   verifyCheckResponse,
 } from "./kos_check.ts";
-import { correctionBits, ringSenderChunk, validateWidths } from "./ring_correlation.ts";
+import {
+  correctionBits,
+  foldBits,
+  gilboaFoldSender,
+  validateWidths,
+  vectorCount,
+} from "./ring_correlation.ts";
 import {
   bytesOf,
-  checkCount,
   chunkSize,
   chunkSizes,
   handled,
@@ -148,7 +154,7 @@ export class IknpSender implements OtExtensionSender {
     ramp = false,
     lagged = false,
   ): Promise<void> {
-    checkCount(count);
+    checkCount(count, "OT count");
     const release = async (
       offset: number,
       n: number,
@@ -201,7 +207,7 @@ export class IknpSender implements OtExtensionSender {
   }
 
   async randomOt(count: number): Promise<RandomOtSenderOutput> {
-    checkCount(count);
+    checkCount(count, "OT count");
     const m0 = new Uint8Array(count * 16);
     const m1 = new Uint8Array(count * 16);
     await this.randomOtStream(count, (offset, c0, c1) => {
@@ -212,7 +218,7 @@ export class IknpSender implements OtExtensionSender {
   }
 
   async correlatedOt(count: number): Promise<Uint8Array> {
-    checkCount(count);
+    checkCount(count, "OT count");
     const m0 = new Uint8Array(count * 16);
     await this.#chunks(
       count,
@@ -231,27 +237,18 @@ export class IknpSender implements OtExtensionSender {
     vectorLength: number,
     widths: OtWidths,
   ): Promise<BigUint64Array> {
-    if (!(Number.isInteger(vectorLength) && vectorLength >= 1)) {
-      throw new RangeError(`vectorLength ${vectorLength} must be a positive integer`);
-    }
-    if (correlations.length % vectorLength !== 0) {
-      throw new RangeError("correlations length is not a multiple of vectorLength");
-    }
-    const count = correlations.length / vectorLength;
+    const count = vectorCount(correlations.length, vectorLength, "vectorLength");
     validateWidths(widths, count);
     const out = new BigUint64Array(count * vectorLength);
-    const out32 = new Uint32Array(out.buffer);
-    const corr32 = new Uint32Array(
-      correlations.buffer,
-      correlations.byteOffset,
-      count * vectorLength * 2,
-    );
+    const out32 = halves(out);
+    const corr32 = halves(correlations);
     const blocksPerOt = Math.ceil(vectorLength / 2);
     const maxChunk = vectorChunk(this.#ringChunk, blocksPerOt * 32);
     let inFlight: Promise<void> = Promise.resolve();
     await this.#chunks(count, maxChunk, async (offset, n, rows, firstIndex) => {
       const [pad0, pad1] = this.#senderPads(rows, n, blocksPerOt, firstIndex);
       const start = offset * vectorLength * 2;
+      const bitCount = correctionBits(widths, offset, n, vectorLength);
       const packed = ringSenderChunk(
         pad0,
         pad1,
@@ -262,12 +259,12 @@ export class IknpSender implements OtExtensionSender {
         vectorLength,
         widths,
         offset,
+        bitCount,
       );
-      const bytes = Math.ceil(correctionBits(widths, offset, n, vectorLength) / 8);
       // At most one correction frame queued besides this one (bounded memory); not waiting
       // for this write lets the next u matrix be received and processed meanwhile.
       await inFlight;
-      this.#channel.send(new Uint8Array(packed.buffer, 0, bytes));
+      this.#channel.send(new Uint8Array(packed.buffer, 0, Math.ceil(bitCount / 8)));
       inFlight = handled(this.#channel.flush());
     }, true);
     await inFlight;
@@ -275,21 +272,25 @@ export class IknpSender implements OtExtensionSender {
   }
 
   /**
-   * Sender half of Gilboa products folded into the OT stream (ot/gilboa_fold.ts): for each
-   * x_t, `bits` ring-correlated OTs with correlation x_t and widths bits, ..., 1, where
-   * bits + shift = 64. Returns this party's shares −Σ_j 2^(j+shift)·m0_{t,j}; the peer's
-   * {@link IknpReceiver.gilboaFoldReceiver} gets the rest of 2^shift · b_t · x_t. Same
-   * messages as {@link correlatedOtRing} with those widths, in one pipelined stream.
+   * Vectors (L > 1) take the generic fold over {@link correlatedOtRing}. Scalars (L = 1) are
+   * folded inside one pipelined OT stream: the same messages as that path, each OT's value
+   * summed into its scalar's share as the chunk is hashed, without per-OT message arrays.
    */
-  async gilboaFoldSender(x: BigUint64Array, bits: number, shift: number): Promise<BigUint64Array> {
-    checkFoldShape(bits, shift);
-    const result = new BigUint64Array(x.length);
-    const result32 = new Uint32Array(result.buffer);
-    const x32 = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
-    const state = new FoldState(bits, shift, true);
+  async gilboaFold(
+    vectors: BigUint64Array,
+    vectorLength: number,
+    shift: number,
+  ): Promise<BigUint64Array> {
+    const bits = foldBits(shift);
+    vectorCount(vectors.length, vectorLength, "vectorLength");
+    if (vectorLength !== 1) return await gilboaFoldSender(this, vectors, vectorLength, shift);
+    const result = new BigUint64Array(vectors.length);
+    const result32 = halves(result);
+    const x32 = halves(vectors);
+    const state = new FoldState(bits, true);
     let inFlight: Promise<void> = Promise.resolve();
     await this.#chunks(
-      x.length * bits,
+      vectors.length * bits,
       vectorChunk(this.#ringChunk, 32),
       async (_o, n, rows, i) => {
         const [pad0, pad1] = this.#senderPads(rows, n, 1, i);
@@ -330,13 +331,8 @@ export class IknpSender implements OtExtensionSender {
   }
 
   async chosenOt(m0: Uint8Array, m1: Uint8Array, messageBytes: number): Promise<void> {
-    if (!(Number.isInteger(messageBytes) && messageBytes >= 1)) {
-      throw new RangeError(`messageBytes ${messageBytes} must be a positive integer`);
-    }
-    if (m0.length !== m1.length || m0.length % messageBytes !== 0) {
-      throw new RangeError("chosenOt: m0 and m1 must be equal multiples of messageBytes");
-    }
-    const count = m0.length / messageBytes;
+    if (m0.length !== m1.length) throw new RangeError("chosenOt: m0 and m1 differ in length");
+    const count = vectorCount(m0.length, messageBytes, "messageBytes");
     const blocksPerOt = Math.ceil(messageBytes / 16);
     const maxChunk = vectorChunk(this.#chunk, blocksPerOt * 32);
     await this.#chunks(count, maxChunk, async (offset, n, rows, firstIndex) => {

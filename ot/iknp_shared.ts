@@ -53,12 +53,6 @@ export interface IknpOptions {
   maliciousReceiverCheck?: boolean;
 }
 
-export function checkCount(count: number): void {
-  if (!(Number.isSafeInteger(count) && count >= 0)) {
-    throw new RangeError(`OT count ${count} is not a non-negative integer`);
-  }
-}
-
 export function chunkSize(options: IknpOptions, ring = false): number {
   const chunk = ring
     ? options.ringChunkOts ?? DEFAULT_RING_CHUNK_OTS

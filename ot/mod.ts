@@ -31,6 +31,11 @@ export {
 } from "./base_ot.ts";
 export { fillTweaks, FixedKeyAes, TccrHash } from "./tccr_hash.ts";
 export {
+  gilboaFoldReceiver,
+  gilboaFoldSender,
+  MAX_OT_VALUES_PER_CALL,
+} from "./ring_correlation.ts";
+export {
   CHALLENGE_SEED_BYTES,
   CHECK_RESPONSE_BYTES,
   checkedColumns,

@@ -79,6 +79,17 @@ export interface OtExtensionSender {
   ): Promise<BigUint64Array>;
 
   /**
+   * Sender half of the Gilboa fold: ring-correlated OTs folded into shares of a product. The
+   * peer's receiver holds N scalars b_t, this party the vectors x_t (`vectors`, N × L
+   * row-major). Per scalar, 64 − shift OTs: OT j chooses with bit j of b_t and carries x_t at
+   * width 64 − shift − j. Returns this party's shares of 2^shift · b_t · x_t mod 2^64 (N × L),
+   * −Σ_j 2^(j+shift)·m0_j. The messages are those of {@link correlatedOtRing} with those widths
+   * (ot/ring_correlation.ts); an implementation may batch or fuse them differently, so both
+   * parties must run the same implementation.
+   */
+  gilboaFold(vectors: BigUint64Array, vectorLength: number, shift: number): Promise<BigUint64Array>;
+
+  /**
    * Chosen-message 1-out-of-2 OT: message i for choice b is bytes [i·len, (i+1)·len) of `mb`.
    */
   chosenOt(m0: Uint8Array, m1: Uint8Array, messageBytes: number): Promise<void>;
@@ -99,6 +110,12 @@ export interface OtExtensionReceiver {
     widths: OtWidths,
     choices?: Uint8Array,
   ): Promise<RingCotReceiverOutput>;
+
+  /**
+   * Mirror of {@link OtExtensionSender.gilboaFold}: this party holds the N scalars b_t (bits
+   * 0..63−shift are the choice bits) and gets its shares Σ_j 2^(j+shift)·(m0_j + b_{t,j}·x_t).
+   */
+  gilboaFold(scalars: BigUint64Array, vectorLength: number, shift: number): Promise<BigUint64Array>;
 
   /** Mirror of {@link OtExtensionSender.chosenOt}: returns count × messageBytes bytes. */
   chosenOt(choices: Uint8Array, count: number, messageBytes: number): Promise<Uint8Array>;

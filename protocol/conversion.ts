@@ -22,10 +22,13 @@
  * @module
  */
 
+import { checkCount } from "../core/validate.ts";
+import { checkLength } from "../ot/ring_correlation.ts";
 import type { MpcContext, Role } from "./context.ts";
 
-function checkCount(count: number, bits: Uint32Array): void {
-  if (!Number.isSafeInteger(count) || count < 0 || bits.length * 32 < count) {
+function checkBitCount(count: number, bits: Uint32Array): void {
+  checkCount(count, "bit count");
+  if (bits.length * 32 < count) {
     throw new RangeError(`bit count ${count} does not fit ${bits.length} words of bits`);
   }
 }
@@ -47,10 +50,8 @@ export async function bitTimesOwnerValues(
   vectorLength: number,
   count: number,
 ): Promise<BigUint64Array> {
-  checkCount(count, bits);
-  if (!Number.isSafeInteger(vectorLength) || vectorLength < 1) {
-    throw new RangeError(`vector length ${vectorLength} is not a positive integer`);
-  }
+  checkBitCount(count, bits);
+  checkLength(vectorLength, "vector length");
   if (count === 0) return new BigUint64Array(0);
   if (ctx.role !== owner) {
     if (values !== null) throw new Error("bitTimesOwnerValues: only the owner passes values");

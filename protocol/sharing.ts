@@ -19,6 +19,7 @@
  * @module
  */
 
+import { checkCount } from "../core/validate.ts";
 import { recvU64, sendTyped } from "../party/channel.ts";
 import type { MpcContext, Role } from "./context.ts";
 import { ringAdd, ringAddPublic, ringMulPublic, ringNeg, ringSub } from "./ring.ts";
@@ -55,7 +56,7 @@ export function shareInput(
   count: number,
 ): BigUint64Array {
   checkRole(owner, "shareInput");
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`shareInput: bad count ${count}`);
+  checkCount(count, "shareInput count");
   const mask = ctx.jointPrg.ring(count);
   if (ctx.role !== owner) {
     if (values !== null) throw new Error("shareInput: only the owner passes values");

@@ -22,6 +22,7 @@
  * @module
  */
 
+import { checkCount } from "../core/validate.ts";
 import type { MpcContext } from "./context.ts";
 import {
   doubledProductReceiver,
@@ -56,16 +57,12 @@ function concat(x: BigUint64Array, y: BigUint64Array): BigUint64Array {
   return out;
 }
 
-function checkCount(count: number, what: string): void {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`${what}: bad count ${count}`);
-}
-
 /**
  * Generates `count` Beaver triples with the peer (both parties call it with the same count).
  * One batch of 128·count correlated OTs, party 0 as OT sender.
  */
 export async function generateTriples(ctx: MpcContext, count: number): Promise<BeaverTriples> {
-  checkCount(count, "generateTriples");
+  checkCount(count, "generateTriples count");
   const a = ctx.prg.ring(count);
   const b = ctx.prg.ring(count);
   const c = ringMul(a, b);
@@ -85,7 +82,7 @@ export async function generateTriples(ctx: MpcContext, count: number): Promise<B
  * correlation r0 and P1 choosing with bits 0..62 of r1 (the doubled product 2·r0·r1).
  */
 export async function generateSquarePairs(ctx: MpcContext, count: number): Promise<SquarePairs> {
-  checkCount(count, "generateSquarePairs");
+  checkCount(count, "generateSquarePairs count");
   const r = ctx.prg.ring(count);
   const r2 = ringMul(r, r);
   if (ctx.role === 0) {

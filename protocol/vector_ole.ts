@@ -8,10 +8,13 @@
  * is a sum of cross terms: for each shared scalar C_p[j,l] the owner acts as correlated-OT
  * sender with the whole column X[:,l] as correlation vector and the peer chooses with the 64
  * bits of C_p[j,l]. 64 OTs serve all n products of that scalar, so the IKNP part of the cost is
- * independent of n; the correction words are n·2080 bits per scalar.
+ * independent of n; the correction words are n·2080 bits per scalar. All k·d scalars go into
+ * one Gilboa call, so the OT stream is filled and drained once.
  *
- * k-means uses it for ⟨x_i, c_j⟩ (X = the owner's points, C = the shared centroids) and for
- * the centroid numerators (X = the owner's points transposed, C = shared one-hot assignments).
+ * C may be wider than X: X then multiplies a window of C's columns, as in a vertical
+ * partition, where each party's features are a column range of the joint centroids.
+ * k-means uses it for ⟨x_i, c_j⟩ in the assignment step (kmeans/secure/assign.ts: X = one
+ * party's block of points, C = the shared centroids).
  *
  * Security (semi-honest): X enters only as OT correlations, C_p only as OT choice bits, both
  * hidden by the OT extension; the outputs are fresh additive shares (the peer's is uniform,
@@ -20,21 +23,27 @@
  * @module
  */
 
+import { checkCount } from "../core/validate.ts";
 import type { MpcContext, Role } from "./context.ts";
 import { gilboaReceiver, gilboaSender } from "./gilboa.ts";
 
-/** Shape of the owner's matrix X. */
+/** Shape of the owner's matrix X and where its columns sit in the shared matrix C. */
 export interface MatrixShape {
   /** Rows n of X (public). */
   rows: number;
-  /** Columns d of X, equal to the columns of the shared matrix (public). */
+  /** Columns d of X (public). */
   cols: number;
+  /** Columns of C (public; default `cols`): C is k × sharedCols, row-major. */
+  sharedCols?: number;
+  /** First column of C that X's columns multiply (public; default 0). */
+  colStart?: number;
 }
 
 /**
- * Shares of X · Cᵀ (n × k, row-major) where party `owner` holds X (n × d, row-major; the
- * other party passes `null`) and `shared` is this party's share of C (k × d, row-major).
- * Both parties pass the same `shape`. k sequential OT batches, owner as OT sender.
+ * Shares of X · C[:, colStart, colStart + d)ᵀ (n × k, row-major) where party `owner` holds X
+ * (n × d, row-major; the other party passes `null`) and `shared` is this party's share of C
+ * (k × sharedCols, row-major). Both parties pass the same `shape`. One Gilboa call, owner as OT
+ * sender; nothing is sent when n, d or k is 0.
  */
 export async function ownerMatrixTimesShared(
   ctx: MpcContext,
@@ -43,16 +52,22 @@ export async function ownerMatrixTimesShared(
   shared: BigUint64Array,
   shape: MatrixShape,
 ): Promise<BigUint64Array> {
-  const { rows: n, cols: d } = shape;
-  if (!Number.isInteger(n) || n < 0 || !Number.isInteger(d) || d < 1) {
-    throw new RangeError(`ownerMatrixTimesShared: bad shape ${n} × ${d}`);
+  const { rows: n, cols: d, sharedCols = d, colStart = 0 } = shape;
+  checkCount(n, "ownerMatrixTimesShared rows");
+  checkCount(d, "ownerMatrixTimesShared cols");
+  checkCount(colStart, "ownerMatrixTimesShared colStart");
+  if (!(Number.isInteger(sharedCols) && sharedCols >= Math.max(1, colStart + d))) {
+    throw new RangeError(
+      `ownerMatrixTimesShared: ${sharedCols} shared columns, need ${colStart + d} (at least 1)`,
+    );
   }
-  if (shared.length % d !== 0) {
-    throw new RangeError(`ownerMatrixTimesShared: shared length ${shared.length} not k × ${d}`);
+  if (shared.length % sharedCols !== 0) {
+    throw new RangeError(
+      `ownerMatrixTimesShared: shared length ${shared.length} not k × ${sharedCols}`,
+    );
   }
-  const k = shared.length / d;
-  const isOwner = ctx.role === owner;
-  if (isOwner !== (matrix !== null)) {
+  const k = shared.length / sharedCols;
+  if ((ctx.role === owner) !== (matrix !== null)) {
     throw new Error("ownerMatrixTimesShared: exactly the owner passes its matrix");
   }
   if (matrix !== null && matrix.length !== n * d) {
@@ -61,33 +76,38 @@ export async function ownerMatrixTimesShared(
     );
   }
   const out = new BigUint64Array(n * k);
-  if (n === 0 || k === 0) return out;
-
-  let columns: BigUint64Array | null = null;
+  if (n === 0 || d === 0 || k === 0) return out;
+  const c = (j: number, l: number) => shared[j * sharedCols + colStart + l];
+  let cross: BigUint64Array;
   if (matrix !== null) {
-    // Xᵀ (d × n): row l is the correlation vector for every scalar C_p[j, l].
-    columns = new BigUint64Array(n * d);
-    for (let i = 0; i < n; i++) {
-      for (let l = 0; l < d; l++) columns[l * n + i] = matrix[i * d + l];
+    // Scalar (j, l) is C_p[j, l]; its correlation vector is the column X[:, l].
+    const vectors = new BigUint64Array(k * d * n);
+    for (let j = 0; j < k; j++) {
+      for (let l = 0; l < d; l++) {
+        const base = (j * d + l) * n;
+        for (let i = 0; i < n; i++) vectors[base + i] = matrix[i * d + l];
+      }
     }
-    // Local part X · C_oᵀ.
+    // Local part X · C_oᵀ (the BigUint64Array store reduces mod 2^64).
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < k; j++) {
         let s = 0n;
-        for (let l = 0; l < d; l++) {
-          s = BigInt.asUintN(64, s + matrix[i * d + l] * shared[j * d + l]);
-        }
+        for (let l = 0; l < d; l++) s += matrix[i * d + l] * c(j, l);
         out[i * k + j] = s;
       }
     }
+    cross = await gilboaSender(ctx, vectors, n);
+  } else {
+    const scalars = new BigUint64Array(k * d);
+    for (let j = 0; j < k; j++) {
+      for (let l = 0; l < d; l++) scalars[j * d + l] = c(j, l);
+    }
+    cross = await gilboaReceiver(ctx, scalars, n);
   }
+  // Row (j, l) of `cross` holds shares of C_p[j, l] · X[:, l]; summing over l gives column j.
   for (let j = 0; j < k; j++) {
-    // d × n shares of C_p[j, l] · X[:, l]; summing over l gives column j of X · C_pᵀ.
-    const cross = columns !== null
-      ? await gilboaSender(ctx, columns, n)
-      : await gilboaReceiver(ctx, shared.subarray(j * d, (j + 1) * d), n);
     for (let l = 0; l < d; l++) {
-      const base = l * n;
+      const base = (j * d + l) * n;
       for (let i = 0; i < n; i++) out[i * k + j] += cross[base + i];
     }
   }

@@ -3,7 +3,7 @@ import { memoryContextPair as contextPair } from "../testing/mpc_pair.ts";
 import { open } from "../protocol/sharing.ts";
 import { generateSquarePairs, generateTriples } from "../protocol/triples.ts";
 import { ownerMatrixTimesShared } from "../protocol/vector_ole.ts";
-import { kmeansArithmeticCounts, PreprocessingStore } from "../protocol/preprocessing.ts";
+import { PreprocessingStore } from "../protocol/preprocessing.ts";
 import { MAX_OT_VALUES_PER_CALL } from "../protocol/gilboa.ts";
 import type { MpcContext } from "../protocol/context.ts";
 
@@ -55,29 +55,60 @@ Deno.test("preprocessing with the same test seeds is reproducible, other seeds d
 
 Deno.test("owner's matrix times shared matrix equals the plaintext X·Cᵀ exactly", async () => {
   const pair = await contextPair(5);
+  // The whole of C, then a window of C's columns (X's features in a vertical partition).
+  const windows = [{ sharedCols: 3, colStart: 0 }, { sharedCols: 5, colStart: 1 }];
   for (const owner of [0, 1] as const) {
-    const n = 37, d = 3, k = 4;
-    const x = pair[owner].prg.ring(n * d);
-    for (let i = 0; i < x.length; i++) x[i] = BigInt.asUintN(64, x[i] >> 20n) - (1n << 43n);
-    const c = pair[0].prg.ring(k * d); // the plaintext centroids (test only)
-    const c0 = pair[1].prg.ring(k * d);
-    const c1 = c.map((v, i) => v - c0[i]);
-    const [s0, s1] = await Promise.all([
-      ownerMatrixTimesShared(pair[0], owner, owner === 0 ? x : null, c0, { rows: n, cols: d }),
-      ownerMatrixTimesShared(pair[1], owner, owner === 1 ? x : null, c1, { rows: n, cols: d }),
-    ]);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < k; j++) {
-        let expected = 0n;
-        for (let l = 0; l < d; l++) expected += x[i * d + l] * c[j * d + l];
-        assert.equal(
-          mod(s0[i * k + j] + s1[i * k + j]),
-          mod(expected),
-          `(${i}, ${j}) owner ${owner}`,
-        );
+    for (const { sharedCols, colStart } of windows) {
+      const n = 37, d = 3, k = 4;
+      const shape = { rows: n, cols: d, sharedCols, colStart };
+      const x = pair[owner].prg.ring(n * d);
+      for (let i = 0; i < x.length; i++) x[i] = BigInt.asUintN(64, x[i] >> 20n) - (1n << 43n);
+      const c = pair[0].prg.ring(k * sharedCols); // the plaintext centroids (test only)
+      const c0 = pair[1].prg.ring(k * sharedCols);
+      const c1 = c.map((v, i) => v - c0[i]);
+      const [s0, s1] = await Promise.all([
+        ownerMatrixTimesShared(pair[0], owner, owner === 0 ? x : null, c0, shape),
+        ownerMatrixTimesShared(pair[1], owner, owner === 1 ? x : null, c1, shape),
+      ]);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < k; j++) {
+          let expected = 0n;
+          for (let l = 0; l < d; l++) expected += x[i * d + l] * c[j * sharedCols + colStart + l];
+          assert.equal(
+            mod(s0[i * k + j] + s1[i * k + j]),
+            mod(expected),
+            `(${i}, ${j}) owner ${owner}, columns from ${colStart} of ${sharedCols}`,
+          );
+        }
       }
     }
   }
+});
+
+Deno.test("owner's matrix times shared matrix: empty shapes send nothing, bad shapes throw", async () => {
+  const pair = await contextPair(10);
+  const before = pair[0].channel.stats.total.bytesSent + pair[1].channel.stats.total.bytesSent;
+  const shape = { rows: 4, cols: 0, sharedCols: 2, colStart: 2 };
+  const [s0, s1] = await Promise.all([
+    ownerMatrixTimesShared(pair[0], 1, null, new BigUint64Array(6), shape),
+    ownerMatrixTimesShared(pair[1], 1, new BigUint64Array(0), new BigUint64Array(6), shape),
+  ]);
+  assert.deepEqual([s0.length, s1.length], [12, 12]);
+  assert.ok(s0.every((v) => v === 0n) && s1.every((v) => v === 0n));
+  const after = pair[0].channel.stats.total.bytesSent + pair[1].channel.stats.total.bytesSent;
+  assert.equal(after, before);
+  const c = new BigUint64Array(6);
+  const x = new BigUint64Array(4);
+  const call = (s: { rows: number; cols: number; sharedCols?: number; colStart?: number }) =>
+    ownerMatrixTimesShared(pair[0], 0, x, c, s);
+  await assert.rejects(call({ rows: 2, cols: 2, sharedCols: 2, colStart: 1 }), /shared columns/);
+  await assert.rejects(call({ rows: 2, cols: 2, sharedCols: 4 }), /not k × 4/);
+  await assert.rejects(call({ rows: 3, cols: 2 }), /matrix has 4 values/);
+  await assert.rejects(call({ rows: -1, cols: 2 }), /rows -1 is not a non-negative integer/);
+  await assert.rejects(
+    ownerMatrixTimesShared(pair[1], 0, x, c, { rows: 2, cols: 2 }),
+    /exactly the owner/,
+  );
 });
 
 Deno.test("vector OLE splits long vectors across OT batches correctly", async () => {
@@ -120,15 +151,4 @@ Deno.test("preprocessing store hands each correlation out once, across chunk bor
   const r2 = await openBoth(pair, [p0.r2, p1.r2]);
   for (let i = 0; i < 45; i++) assert.equal(r2[i], mod(r[i] * r[i]));
   assert.equal(stores[0].available.squarePairs, 85);
-});
-
-Deno.test("k-means arithmetic counts follow the job shape", () => {
-  assert.deepEqual(kmeansArithmeticCounts({ clusters: 3, dims: 4, iterations: 10 }), {
-    triples: 0,
-    squarePairs: 3 * 4 * 11,
-  });
-  assert.throws(
-    () => kmeansArithmeticCounts({ clusters: -1, dims: 4, iterations: 1 }),
-    /bad count/,
-  );
 });

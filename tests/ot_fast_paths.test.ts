@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { Prg } from "../core/prg.ts";
-import { fillTweaks, TccrHash } from "../ot/mod.ts";
+import { fillTweaks, gilboaFoldReceiver, gilboaFoldSender, TccrHash } from "../ot/mod.ts";
 import { RowExpander } from "../ot/row_prg.ts";
 import { transpose128 } from "../ot/transpose.ts";
 import { MatrixTransposer } from "../ot/transpose_wasm.ts";
@@ -126,22 +126,26 @@ Deno.test("RowExpander.expandPair hands over both keys' rows in lock step", () =
   assert.throws(() => a.expandPair(b, 16, () => {}), /lock step/);
 });
 
-/** The same context with its OT endpoints hidden behind plain objects (forces the generic path). */
+/** The same context with the Gilboa fold written generically over the endpoints' ring OT. */
 function genericOt(ctx: MpcContext): MpcContext {
   const { sender, receiver } = ctx.ot;
-  const wrappedSender = {
+  const wrappedSender: OtExtensionSender = {
     delta: sender.delta,
     randomOt: sender.randomOt.bind(sender),
     correlatedOt: sender.correlatedOt.bind(sender),
     correlatedOtRing: sender.correlatedOtRing.bind(sender),
+    gilboaFold: (vectors, vectorLength, shift) =>
+      gilboaFoldSender(sender, vectors, vectorLength, shift),
     chosenOt: sender.chosenOt.bind(sender),
-  } as OtExtensionSender;
-  const wrappedReceiver = {
+  };
+  const wrappedReceiver: OtExtensionReceiver = {
     randomOt: receiver.randomOt.bind(receiver),
     correlatedOt: receiver.correlatedOt.bind(receiver),
     correlatedOtRing: receiver.correlatedOtRing.bind(receiver),
+    gilboaFold: (scalars, vectorLength, shift) =>
+      gilboaFoldReceiver(receiver, scalars, vectorLength, shift),
     chosenOt: receiver.chosenOt.bind(receiver),
-  } as OtExtensionReceiver;
+  };
   return { ...ctx, ot: { sender: wrappedSender, receiver: wrappedReceiver } };
 }
 

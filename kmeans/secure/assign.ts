@@ -3,25 +3,24 @@
  *
  * Distances (scale 2^2f, exact in Z_2^64, no truncation, so exact ties stay ties):
  * - "dot" (default): D_ij = ‖ĉ_j‖² − 2⟨x̂_i, ĉ_j⟩. ‖ĉ_j‖² by Beaver squaring (square pairs);
- *   ⟨x̂_i, ĉ_j⟩ as Σ over the two owner blocks of X_b · C[:, cols_b]ᵀ: the owner multiplies its
- *   rows by its own centroid share locally, and the cross term with the peer's share is one
- *   batched vector-OLE (Gilboa 1999; SecureML, Mohassel & Zhang 2017): for each of the peer's
- *   k·d_b shared scalars, 64 correlated OTs whose messages are the owner's whole column.
+ *   ⟨x̂_i, ĉ_j⟩ as Σ over the two owner blocks of X_b · C[:, cols_b]ᵀ, the owner's matrix times
+ *   shared matrix of protocol/vector_ole.ts: the owner multiplies its rows by its own centroid
+ *   share locally, and the cross term with the peer's share is one batched vector OLE.
  * - "square": D_ij = Σ_t (x̂_it − ĉ_jt)², the original design, with n·k·d square pairs.
  * Both give the same argmin (they differ by ‖x̂_i‖², constant per row).
  *
  * The argmin over these distances is protocol/argmin.ts (tournament, ties to the lower index,
- * XOR one-hot bits in row-major n × k layout, no B2A), called from secure_lloyd.ts.
+ * XOR one-hot bits in row-major n × k layout, no B2A), called from lloyd.ts.
  *
  * Security (semi-honest): sub-protocol outputs are fresh shares; nothing is opened.
  *
  * @module
  */
 
-import { gilboaReceiver, gilboaSender } from "../../protocol/gilboa.ts";
+import { ownerMatrixTimesShared } from "../../protocol/vector_ole.ts";
 import type { MpcContext } from "../../protocol/context.ts";
 import { argmin, argminTripleWords } from "../../protocol/argmin.ts";
-import type { JointLayout, OwnerBlock } from "./layout.ts";
+import type { JointLayout } from "./layout.ts";
 import type { SecureOps } from "./ops.ts";
 
 /** Which distance expression the assignment compares. */
@@ -29,62 +28,6 @@ export type DistanceForm = "dot" | "square";
 
 /** This party's own data: its block's values, row-major (rowCount × colCount), at scale f. */
 export type OwnData = BigUint64Array;
-
-/** Shares of X_b · C[:, cols_b]ᵀ (rowCount × k) for block `block`. */
-async function blockTimesCentroids(
-  ctx: MpcContext,
-  block: OwnerBlock,
-  own: OwnData | null,
-  centroids: BigUint64Array,
-  k: number,
-  d: number,
-): Promise<BigUint64Array> {
-  const { rowCount: rows, colCount: cols, colStart } = block;
-  const out = new BigUint64Array(rows * k);
-  if (rows === 0 || cols === 0) return out;
-  if (ctx.role === block.owner) {
-    if (own === null) throw new Error("owner block data missing");
-    const vectors = new BigUint64Array(k * cols * rows);
-    for (let j = 0; j < k; j++) {
-      for (let l = 0; l < cols; l++) {
-        const base = (j * cols + l) * rows;
-        for (let i = 0; i < rows; i++) vectors[base + i] = own[i * cols + l];
-      }
-    }
-    for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < k; j++) {
-        let s = 0n;
-        for (let l = 0; l < cols; l++) s += own[i * cols + l] * centroids[j * d + colStart + l];
-        out[i * k + j] = s;
-      }
-    }
-    const cross = await gilboaSender(ctx, vectors, rows);
-    addCross(cross, out, rows, cols, k);
-  } else {
-    const scalars = new BigUint64Array(k * cols);
-    for (let j = 0; j < k; j++) {
-      for (let l = 0; l < cols; l++) scalars[j * cols + l] = centroids[j * d + colStart + l];
-    }
-    const cross = await gilboaReceiver(ctx, scalars, rows);
-    addCross(cross, out, rows, cols, k);
-  }
-  return out;
-}
-
-function addCross(
-  cross: BigUint64Array,
-  out: BigUint64Array,
-  rows: number,
-  cols: number,
-  k: number,
-): void {
-  for (let j = 0; j < k; j++) {
-    for (let l = 0; l < cols; l++) {
-      const base = (j * cols + l) * rows;
-      for (let i = 0; i < rows; i++) out[i * k + j] += cross[base + i];
-    }
-  }
-}
 
 /** Shares of the n × k distance matrix (scale 2^2f) for shared centroids (k × d). */
 export async function secureDistances(
@@ -106,8 +49,13 @@ export async function secureDistances(
     }
     for (let i = 0; i < n; i++) out.set(norms, i * k);
     for (const block of layout.blocks) {
-      const mine = ctx.role === block.owner ? own : null;
-      const products = await blockTimesCentroids(ctx, block, mine, centroids, k, d);
+      const products = await ownerMatrixTimesShared(
+        ctx,
+        block.owner,
+        ctx.role === block.owner ? own : null,
+        centroids,
+        { rows: block.rowCount, cols: block.colCount, sharedCols: d, colStart: block.colStart },
+      );
       for (let i = 0; i < block.rowCount; i++) {
         const row = (block.rowStart + i) * k;
         for (let j = 0; j < k; j++) out[row + j] -= 2n * products[i * k + j];
