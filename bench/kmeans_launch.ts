@@ -9,18 +9,22 @@
  *     deno task bench-kmeans --psi 200,5000   # the DH-PSI vertical join alone (both parties
  *                                             # in this process, in-memory channel)
  *
- * The machine is shared (2 cores), so timings are noisy: the median and all runs are printed.
+ * Timings on a shared machine are noisy: the median and all runs are printed.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
 import { memoryChannelPair } from "../party/memory_channel.ts";
 import { Prg, randomSeed } from "../core/prg.ts";
 import { joinVertical } from "../kmeans/secure/vertical.ts";
 
-const LAUNCH = new URL("../cli/launch.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+const LAUNCH = fileURLToPath(new URL("../cli/launch.ts", import.meta.url));
+const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
+
+/** Bytes per megabyte in the printed traffic. */
+const BYTES_PER_MB = 1e6;
 
 interface LaunchJson {
   nIter: number;
@@ -115,8 +119,8 @@ for (const partition of partitions) {
   for (const name of ["A", "B"] as const) {
     const p = last!.stats.parties[name];
     console.log(
-      `  party ${name}: sent ${(p.bytesSent / 1e6).toFixed(2)} MB, received ` +
-        `${(p.bytesReceived / 1e6).toFixed(2)} MB, ${p.rounds} rounds; offline ` +
+      `  party ${name}: sent ${(p.bytesSent / BYTES_PER_MB).toFixed(2)} MB, received ` +
+        `${(p.bytesReceived / BYTES_PER_MB).toFixed(2)} MB, ${p.rounds} rounds; offline ` +
         `${p.offlineSeconds.toFixed(3)} s, online ${p.onlineSeconds.toFixed(3)} s, job ${
           p.seconds.toFixed(3)
         } s`,

@@ -5,9 +5,17 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { InputError } from "../core/errors.ts";
-import { runMain } from "./main.ts";
+import {
+  type FlagSpec,
+  type FlagValues,
+  parseDecimalInteger,
+  parseFlags,
+  parseNonNegativeNumber,
+  runMain,
+  stringFlag,
+} from "./main.ts";
+import { withHelpAlias } from "./flags.ts";
 import { DEFAULT_BOX, DEFAULT_SPREAD, writeBlobCsv } from "../data/mod.ts";
 
 const HELP = `Seeded synthetic k-means data: Gaussian blobs as CSV (header f0,...,f{d-1}).
@@ -29,71 +37,75 @@ function usageError(message: string): InputError {
   return new InputError(`${message}; usage: deno task gen --n N --d D --k K --seed S --out FILE`);
 }
 
-function integer(flag: string, text: string | undefined, min: number, max: number): number {
-  if (text === undefined) throw usageError(`--${flag} is required`);
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw usageError(
-      `--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(text)}`,
-    );
-  }
-  return value;
+/** Largest `--n` (the file is streamed, so this bounds time and disk, not memory). */
+const MAX_ROWS = 1e9;
+
+/** Largest `--d`. */
+const MAX_FEATURES = 10_000;
+
+/** Largest `--k`. */
+const MAX_BLOBS = 1e6;
+
+/** The integer flags and their ranges (all required). */
+const INTEGER_FLAGS = {
+  n: { min: 1, max: MAX_ROWS },
+  d: { min: 1, max: MAX_FEATURES },
+  k: { min: 1, max: MAX_BLOBS },
+  seed: { min: 0, max: Number.MAX_SAFE_INTEGER },
+} as const;
+
+const OPTIONS: Record<string, FlagSpec> = {
+  n: { type: "string" },
+  d: { type: "string" },
+  k: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  spread: { type: "string" },
+  box: { type: "string" },
+  id: { type: "boolean" },
+  label: { type: "boolean" },
+  help: { type: "boolean" },
+};
+
+/** The required integer flag `--name` (see {@link INTEGER_FLAGS}). */
+function integer(values: FlagValues, name: keyof typeof INTEGER_FLAGS): number {
+  const text = stringFlag(values, name);
+  if (text === undefined) throw usageError(`--${name} is required`);
+  const { min, max } = INTEGER_FLAGS[name];
+  return parseDecimalInteger(text, `--${name}`, min, max);
 }
 
-function real(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
-    throw usageError(`--${flag} must be a number >= 0, got ${JSON.stringify(text)}`);
-  }
-  return value;
+/** The number flag `--name` (>= 0), or `fallback` when absent. */
+function real(values: FlagValues, name: string, fallback: number): number {
+  const text = stringFlag(values, name);
+  return text === undefined ? fallback : parseNonNegativeNumber(text, `--${name}`);
 }
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    values = parseArgs({
-      args: Deno.args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        n: { type: "string" },
-        d: { type: "string" },
-        k: { type: "string" },
-        seed: { type: "string" },
-        out: { type: "string" },
-        spread: { type: "string" },
-        box: { type: "string" },
-        id: { type: "boolean" },
-        label: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
-  } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseFlags(withHelpAlias(Deno.args), OPTIONS);
   if (values.help) {
     console.log(HELP);
     return;
   }
-  const n = integer("n", values.n, 1, 1e9);
-  const d = integer("d", values.d, 1, 10000);
-  const k = integer("k", values.k, 1, 1e6);
+  const n = integer(values, "n");
+  const d = integer(values, "d");
+  const k = integer(values, "k");
   if (k > n) throw usageError(`--k ${k} blobs need at least ${k} rows, --n is ${n}`);
-  const seed = integer("seed", values.seed, 0, Number.MAX_SAFE_INTEGER);
-  const spread = real("spread", values.spread, DEFAULT_SPREAD);
-  const box = real("box", values.box, DEFAULT_BOX);
-  if (values.out === undefined || values.out === "") throw usageError(`--out is required`);
+  const seed = integer(values, "seed");
+  const spread = real(values, "spread", DEFAULT_SPREAD);
+  const box = real(values, "box", DEFAULT_BOX);
+  const out = stringFlag(values, "out");
+  if (out === undefined || out === "") throw usageError(`--out is required`);
   try {
-    await writeBlobCsv(values.out, { n, d, k, seed, spread, box }, {
-      id: values.id,
-      label: values.label,
+    await writeBlobCsv(out, { n, d, k, seed, spread, box }, {
+      id: values.id === true,
+      label: values.label === true,
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new InputError(`cannot write ${values.out}: ${reason}`);
+    throw new InputError(`cannot write ${out}: ${reason}`);
   }
-  console.log(`wrote ${values.out}: ${n} rows, ${d} features, ${k} blobs, seed ${seed}`);
+  console.log(`wrote ${out}: ${n} rows, ${d} features, ${k} blobs, seed ${seed}`);
 }
 
 if (import.meta.main) await runMain(main);

@@ -21,8 +21,17 @@
  * @module
  */
 
-const PARTY_SCRIPT = new URL("./party.ts", import.meta.url);
-const CONFIG = new URL("../deno.json", import.meta.url);
+import { fileURLToPath } from "node:url";
+
+/** The party program and the project configuration, as paths (a checkout path may hold spaces). */
+const PARTY_SCRIPT = fileURLToPath(new URL("./party.ts", import.meta.url));
+const CONFIG = fileURLToPath(new URL("../deno.json", import.meta.url));
+
+/** How long the surviving party may take to exit after the other failed, by default. */
+export const DEFAULT_KILL_GRACE_MS = 5000;
+
+/** On an interrupt: how long the children get after SIGTERM, and again after SIGKILL. */
+const INTERRUPT_WAIT_MS = 1000;
 
 /** Names of the two parties in log prefixes. */
 export const PARTY_NAMES = ["A", "B"] as const;
@@ -46,7 +55,10 @@ export interface LaunchOptions {
   tempDirs?: string[];
   /** Called once both children are spawned: their process ids and the launcher's temp dir. */
   onStart?: (info: { pids: [number, number]; tempDir: string }) => void;
-  /** How long the surviving party may take to exit after the other failed; default 5 s. */
+  /**
+   * How long (ms) the surviving party may take to exit after the other failed; default
+   * {@link DEFAULT_KILL_GRACE_MS}.
+   */
   killGraceMs?: number;
 }
 
@@ -98,12 +110,12 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
         "run",
         "--quiet",
         "--no-prompt",
-        `--config=${CONFIG.pathname}`,
+        `--config=${CONFIG}`,
         "--allow-read",
         "--allow-write",
         "--allow-net",
         "--allow-env",
-        PARTY_SCRIPT.pathname,
+        PARTY_SCRIPT,
         "--role",
         String(role),
         role === 0 ? "--listen" : "--connect",
@@ -137,7 +149,7 @@ export async function launchParties(options: LaunchOptions = {}): Promise<Launch
     });
     const { codes: exitCodes, failureOrder } = await superviseBoth(
       children,
-      options.killGraceMs ?? 5000,
+      options.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
       errorLog,
     );
     await Promise.all(pumps);
@@ -211,11 +223,11 @@ async function stopOnInterrupt(
   const ended = Promise.all(children.map((child) => child.status));
   const within = (ms: number) =>
     Promise.race([ended, new Promise((resolve) => setTimeout(resolve, ms))]);
-  // SIGTERM first so the parties close their sockets; SIGKILL whatever is left after 1 s.
+  // SIGTERM first so the parties close their sockets; SIGKILL whatever is left after a while.
   for (const child of children) killQuietly(child, "SIGTERM");
-  await within(1000);
+  await within(INTERRUPT_WAIT_MS);
   for (const child of children) killQuietly(child, "SIGKILL");
-  await within(1000);
+  await within(INTERRUPT_WAIT_MS);
   await Promise.all(dirs.map((dir) => Deno.remove(dir, { recursive: true }).catch(() => {})));
   console.error(
     `error: interrupted by ${signal}: stopped both parties and removed the temporary files`,

@@ -2,20 +2,35 @@
  * `deno task plain`: plaintext k-means on a CSV file (the reference the secure run is checked
  * against), with optional JSON output and an SVG scatter plot.
  *
- * Defaults reproduce the demo: data/Mall_Customers.csv, features "Annual Income (k$)" and
- * "Spending Score (1-100)", k = 5, init rows:0,40,80,120,160, 10 iterations, tol 1e-4, seed 0.
- * Bad flags or input print one line `error: ...` on stderr and exit 2 (see cli/errors.ts).
+ * Defaults reproduce the demo (cli/demo.ts): data/Mall_Customers.csv, features "Annual Income
+ * (k$)" and "Spending Score (1-100)", k = 5, init rows:0,40,80,120,160, 10 iterations, tol 1e-4,
+ * seed 0. Bad flags or input print one line `error: ...` on stderr and exit 2 (see cli/main.ts).
  * Everything runs locally on data the user holds; nothing is sent anywhere.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { fileURLToPath } from "node:url";
 import { InputError } from "../core/errors.ts";
 import { checkOutputPath } from "../core/files.ts";
-import { runMain } from "./main.ts";
-import { checkRowsForK, loadCsv, splitCsvLine } from "../data/mod.ts";
+import {
+  type FlagSpec,
+  type FlagValues,
+  parseDecimalInteger,
+  parseFlags,
+  parseNonNegativeNumber,
+  runMain,
+  stringFlag,
+} from "./main.ts";
+import { withHelpAlias } from "./flags.ts";
+import {
+  MALL_CSV,
+  MALL_CSV_NAME,
+  MALL_FEATURES,
+  MALL_INIT,
+  MALL_K,
+  MALL_MAX_ITER,
+} from "./demo.ts";
+import { checkRowsForK, loadCsv, splitFeatureList } from "../data/mod.ts";
 import {
   DEFAULT_FRAC_BITS,
   DEFAULT_TOL,
@@ -27,17 +42,14 @@ import {
   parseInit,
 } from "../kmeans/mod.ts";
 
-/** The demo data set, resolved from this file so the task works from any directory. */
-export const DEFAULT_DATA = fileURLToPath(new URL("../data/Mall_Customers.csv", import.meta.url));
+/** Seed of random / kmeans++ initialisation unless `--seed` says otherwise. */
+const DEFAULT_SEED = 0;
 
-/** Feature columns used with the default data. */
-export const DEFAULT_FEATURES = ["Annual Income (k$)", "Spending Score (1-100)"];
+/** Largest `--k`, `--max-iter` and `--seed` the parser accepts (the data bound k further). */
+const MAX_COUNT = Number.MAX_SAFE_INTEGER;
 
-/** Initial rows used with the default data and k = 5. */
-export const DEFAULT_INIT = "rows:0,40,80,120,160";
-
-/** Centroid updates the CLI runs at most unless told otherwise. */
-export const DEFAULT_CLI_MAX_ITER = 10;
+/** Decimals of the printed centroids and inertia. */
+const DECIMALS = 4;
 
 const USAGE = "usage: deno task plain [--data FILE] [--features a,b,...] [--id COL] [--k K] " +
   "[--max-iter N] [--tol T] [--init SPEC] [--seed S] [--fixed-point [--frac-bits F]] " +
@@ -47,18 +59,18 @@ const HELP = `Plaintext k-means (Lloyd's algorithm), the reference for the secur
 
 ${USAGE}
 
-  --data FILE         CSV with a header row (default: data/Mall_Customers.csv)
+  --data FILE         CSV with a header row (default: ${MALL_CSV_NAME})
   --features a,b,...  feature columns by header name or 0-based index
                       (CSV syntax: quote a name that contains a comma)
-                      (default data: "${DEFAULT_FEATURES.join('","')}";
+                      (default data: "${MALL_FEATURES.join('","')}";
                       other data: every column except --id)
   --id COL            identifier column, excluded from the default features
-  --k K               number of clusters (default 5)
-  --max-iter N        maximum centroid updates (default ${DEFAULT_CLI_MAX_ITER})
+  --k K               number of clusters (default ${MALL_K})
+  --max-iter N        maximum centroid updates (default ${MALL_MAX_ITER})
   --tol T             stop when no centroid moves more than T, in data units (default ${DEFAULT_TOL})
   --init SPEC         ${INIT_SYNTAX}
-                      (default: ${DEFAULT_INIT} for the default data with k = 5, else kmeans++)
-  --seed S            seed of random / kmeans++ initialisation (default 0)
+                      (default: ${MALL_INIT} for the default data with k = ${MALL_K}, else kmeans++)
+  --seed S            seed of random / kmeans++ initialisation (default ${DEFAULT_SEED})
   --fixed-point       mimic the secure fixed-point arithmetic (Z_2^64, f fractional bits)
   --frac-bits F       fractional bits of --fixed-point (default ${DEFAULT_FRAC_BITS})
   --json PATH         write {features, centroids, sizes, inertia, nIter, labels} as JSON
@@ -72,59 +84,49 @@ function usageError(message: string): InputError {
   return new InputError(`${message}; usage: deno task plain [options] (--help lists them)`);
 }
 
-function parseCount(flag: string, text: string | undefined, fallback: number, min = 1): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(Number(text)) || Number(text) < min) {
-    throw usageError(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
+const OPTIONS: Record<string, FlagSpec> = {
+  data: { type: "string" },
+  features: { type: "string" },
+  id: { type: "string" },
+  k: { type: "string" },
+  "max-iter": { type: "string" },
+  tol: { type: "string" },
+  init: { type: "string" },
+  seed: { type: "string" },
+  "fixed-point": { type: "boolean" },
+  "frac-bits": { type: "string" },
+  json: { type: "string" },
+  plot: { type: "string" },
+  help: { type: "boolean" },
+};
+
+/** The integer flags: value when absent, and the accepted range. */
+const INTEGER_FLAGS = {
+  k: { fallback: MALL_K, min: 1, max: MAX_COUNT },
+  "max-iter": { fallback: MALL_MAX_ITER, min: 1, max: MAX_COUNT },
+  seed: { fallback: DEFAULT_SEED, min: 0, max: MAX_COUNT },
+  "frac-bits": { fallback: DEFAULT_FRAC_BITS, min: 0, max: MAX_FRAC_BITS },
+} as const;
+
+/** The integer flag `--name` (see {@link INTEGER_FLAGS}). */
+function integerFlag(flags: FlagValues, name: keyof typeof INTEGER_FLAGS): number {
+  const { fallback, min, max } = INTEGER_FLAGS[name];
+  const text = stringFlag(flags, name);
+  return text === undefined ? fallback : parseDecimalInteger(text, `--${name}`, min, max);
 }
 
-function splitList(text: string): string[] {
-  const items = splitCsvLine(text, "--features").map((s) => s.trim());
-  if (items.some((s) => s === "")) throw usageError(`--features has an empty entry`);
-  return items;
+/** What {@link printResult} prints besides the result. */
+interface PrintedRun {
+  source: string;
+  n: number;
+  featureNames: string[];
+  init: string;
+  tol: number;
+  fracBits: number;
 }
 
-/** Parses the command line; exits via {@link InputError} on anything malformed. */
-function parseCommandLine(args: string[]) {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        data: { type: "string" },
-        features: { type: "string" },
-        id: { type: "string" },
-        k: { type: "string" },
-        "max-iter": { type: "string" },
-        tol: { type: "string" },
-        init: { type: "string" },
-        seed: { type: "string" },
-        "fixed-point": { type: "boolean" },
-        "frac-bits": { type: "string" },
-        json: { type: "string" },
-        plot: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error));
-  }
-  return parsed.values;
-}
-
-function printResult(
-  result: KMeansResult,
-  source: string,
-  n: number,
-  featureNames: string[],
-  init: string,
-  tol: number,
-  fracBits: number,
-): void {
+function printResult(result: KMeansResult, run: PrintedRun): void {
+  const { source, n, featureNames, init, tol, fracBits } = run;
   const mode = result.arithmetic === "fixed" ? `fixed point, f = ${fracBits}` : "float64";
   console.log(`k-means (${mode}) on ${source}: ${n} rows, k = ${result.k}`);
   console.log(
@@ -135,40 +137,43 @@ function printResult(
   const table = Array.from({ length: result.k }, (_, j) => [
     String(j),
     String(result.sizes[j]),
-    ...featureNames.map((_, t) => result.centroids[j * result.d + t].toFixed(4)),
+    ...featureNames.map((_, t) => result.centroids[j * result.d + t].toFixed(DECIMALS)),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...table.map((row) => row[c].length)));
   const line = (cells: string[]) =>
     cells.map((cell, c) => c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])).join("  ");
   console.log(line(header));
   for (const row of table) console.log(line(row));
-  console.log(`inertia ${result.inertia.toFixed(4)}`);
+  console.log(`inertia ${result.inertia.toFixed(DECIMALS)}`);
 }
 
 async function main(): Promise<void> {
-  const values = parseCommandLine(Deno.args);
-  if (values.help) {
+  const { values: flags } = parseFlags(withHelpAlias(Deno.args), OPTIONS);
+  if (flags.help) {
     console.log(HELP);
     return;
   }
+  const values = {
+    data: stringFlag(flags, "data"),
+    features: stringFlag(flags, "features"),
+    id: stringFlag(flags, "id"),
+    init: stringFlag(flags, "init"),
+    json: stringFlag(flags, "json"),
+    plot: stringFlag(flags, "plot"),
+    fixedPoint: flags["fixed-point"] === true,
+  };
   const usingDefaultData = values.data === undefined;
-  const path = values.data ?? DEFAULT_DATA;
-  const k = parseCount("k", values.k, 5);
-  const maxIter = parseCount("max-iter", values["max-iter"], DEFAULT_CLI_MAX_ITER);
-  const seed = parseCount("seed", values.seed, 0, 0);
-  const fracBits = parseCount("frac-bits", values["frac-bits"], DEFAULT_FRAC_BITS, 0);
-  if (fracBits > MAX_FRAC_BITS) throw usageError(`--frac-bits must be at most ${MAX_FRAC_BITS}`);
-  if (values["frac-bits"] !== undefined && !values["fixed-point"]) {
+  const path = values.data ?? MALL_CSV;
+  const k = integerFlag(flags, "k");
+  const maxIter = integerFlag(flags, "max-iter");
+  const seed = integerFlag(flags, "seed");
+  const fracBits = integerFlag(flags, "frac-bits");
+  if (flags["frac-bits"] !== undefined && !values.fixedPoint) {
     throw usageError(`--frac-bits only applies with --fixed-point`);
   }
-  let tol = DEFAULT_TOL;
-  if (values.tol !== undefined) {
-    tol = Number(values.tol);
-    if (values.tol.trim() === "" || !Number.isFinite(tol) || tol < 0) {
-      throw usageError(`--tol must be a number >= 0, got ${JSON.stringify(values.tol)}`);
-    }
-  }
-  const initText = values.init ?? (usingDefaultData && k === 5 ? DEFAULT_INIT : "kmeans++");
+  const tolText = stringFlag(flags, "tol");
+  const tol = tolText === undefined ? DEFAULT_TOL : parseNonNegativeNumber(tolText, "--tol");
+  const initText = values.init ?? (usingDefaultData && k === MALL_K ? MALL_INIT : "kmeans++");
   const init = parseInit(initText);
   if (values.plot !== undefined && !values.plot.toLowerCase().endsWith(".svg")) {
     throw usageError(`--plot writes SVG: the path must end in .svg`);
@@ -178,9 +183,9 @@ async function main(): Promise<void> {
   if (values.plot !== undefined) checkOutputPath(values.plot, "--plot", { extension: ".svg" });
 
   const features = values.features !== undefined
-    ? splitList(values.features)
+    ? splitFeatureList(values.features)
     : usingDefaultData
-    ? DEFAULT_FEATURES
+    ? [...MALL_FEATURES]
     : "all";
   const data = await loadCsv(path, { features, id: values.id });
   checkRowsForK(data, k);
@@ -190,11 +195,17 @@ async function main(): Promise<void> {
     tol,
     init,
     seed,
-    arithmetic: values["fixed-point"] ? "fixed" : "float64",
+    arithmetic: values.fixedPoint ? "fixed" : "float64",
     fracBits,
   });
-  const source = usingDefaultData ? "data/Mall_Customers.csv" : path;
-  printResult(result, source, data.n, data.featureNames, formatInit(init), tol, fracBits);
+  printResult(result, {
+    source: usingDefaultData ? MALL_CSV_NAME : path,
+    n: data.n,
+    featureNames: data.featureNames,
+    init: formatInit(init),
+    tol,
+    fracBits,
+  });
 
   if (values.json !== undefined) {
     const centroids = Array.from(

@@ -5,8 +5,11 @@
  * @module
  */
 
-const ROOT = new URL("../", import.meta.url);
-const CONFIG = new URL("deno.json", ROOT).pathname;
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** This checkout's root directory (a path: it may contain spaces). */
+export const REPO_ROOT: string = fileURLToPath(new URL("../", import.meta.url));
 
 /** Exit code and decoded output of a finished CLI run. */
 export interface CliOutcome {
@@ -15,23 +18,41 @@ export interface CliOutcome {
   stderr: string;
 }
 
+/** Options of {@link runCliAt}. */
+export interface RunCliOptions {
+  /** Root of the checkout whose script and deno.json run (default: this one). */
+  root?: string;
+  /** Script path relative to `root`, e.g. `cli/launch.ts`. */
+  script: string;
+  /** Its arguments. */
+  args: string[];
+  /** Deno permission flags (default: all). */
+  permissions?: string[];
+}
+
 /**
  * Runs `script` (a path relative to the repository root, e.g. `cli/launch.ts`) with `args`.
  * `permissions` defaults to all; pass the task's own flags to check they are enough.
  */
-export async function runCli(
+export function runCli(
   script: string,
   args: string[],
   permissions: string[] = ["-A"],
 ): Promise<CliOutcome> {
+  return runCliAt({ script, args, permissions });
+}
+
+/** {@link runCli} for any checkout: `root`'s script with `root`'s deno.json. */
+export async function runCliAt(options: RunCliOptions): Promise<CliOutcome> {
+  const root = options.root ?? REPO_ROOT;
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "--quiet",
-      `--config=${CONFIG}`,
-      ...permissions,
-      new URL(script, ROOT).pathname,
-      ...args,
+      `--config=${join(root, "deno.json")}`,
+      ...(options.permissions ?? ["-A"]),
+      join(root, options.script),
+      ...options.args,
     ],
     stdin: "null",
     stdout: "piped",

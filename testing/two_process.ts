@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fileURLToPath } from "node:url";
 import { parseDecimalInteger } from "../core/validate.ts";
 import { freePort } from "../cli/launcher.ts";
 
@@ -29,7 +30,7 @@ export async function launchBothRoles(script: string, args: string[]): Promise<n
         "--allow-net",
         "--allow-read",
         "--allow-env",
-        new URL(script).pathname,
+        fileURLToPath(script),
         ...args,
         "--role",
         `${role}`,

@@ -5,10 +5,11 @@
  * SVG of the party's own rows; the revealed list is printed before the session starts.
  */
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { freePort } from "../cli/launcher.ts";
 import { type CliOutcome, runCli } from "../testing/cli.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MALL = `${ROOT}data/Mall_Customers.csv`;
 const INCOME = "Annual Income (k$)";
 const SCORE = "Spending Score (1-100)";

@@ -6,10 +6,11 @@
  */
 
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { freePort, launchParties } from "../cli/launcher.ts";
 
 const LAUNCHER = new URL("../cli/launcher.ts", import.meta.url).href;
-const MALL = new URL("../data/Mall_Customers.csv", import.meta.url).pathname;
+const MALL = fileURLToPath(new URL("../data/Mall_Customers.csv", import.meta.url));
 
 Deno.test("launcher: child stderr goes to errorLog, stdout to log, both prefixed", async () => {
   const out: string[] = [];

@@ -7,9 +7,10 @@
  */
 
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { freePort } from "../cli/launcher.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const PARTY = `${ROOT}cli/party.ts`;
 const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-net", "--allow-env"];
 const TEST_SEED = "987654321";

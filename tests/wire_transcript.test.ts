@@ -16,6 +16,7 @@
  */
 
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { createHash, type Hash } from "node:crypto";
 import { freePort } from "../cli/launcher.ts";
 
@@ -32,9 +33,9 @@ const PINNED_B_TO_A = {
 };
 
 const ROOT = new URL("../", import.meta.url);
-const PARTY_SCRIPT = new URL("cli/party.ts", ROOT).pathname;
-const CONFIG = new URL("deno.json", ROOT).pathname;
-const MALL = new URL("data/Mall_Customers.csv", ROOT).pathname;
+const PARTY_SCRIPT = fileURLToPath(new URL("cli/party.ts", ROOT));
+const CONFIG = fileURLToPath(new URL("deno.json", ROOT));
+const MALL = fileURLToPath(new URL("data/Mall_Customers.csv", ROOT));
 
 /** The whole run, parties and relay included, never takes longer than this. */
 const DEADLINE_MS = 120_000;

@@ -1,204 +1,233 @@
 /**
- * The launcher's view of a secure k-means run (issue 7, `deno task launch`): it holds both
- * parties' files (it runs both parties on one machine), so it can rebuild the joint matrix,
- * run the plaintext fixed-point reference from the same initial rows, and print the secure
- * and reference results side by side with the number of differing labels.
+ * What the k-means launch prints and writes once both parties have finished.
  *
- * Sizes and inertia of the secure run are computed here from the parties' outputs (labels
- * and centroids) and the data, which the launcher holds anyway: no extra value is opened.
- *
- * Security: runs outside the protocol, with both inputs, by construction.
+ * Elbow sweep (`--k A..B`): the inertia of every k, the totals, and optionally the elbow plot
+ * and the JSON. One k: the plaintext reference from the secure run's initial rows, the
+ * side-by-side table, timings and traffic, optionally the JSON and a scatter plot of the whole
+ * joint clustering, and exit code 3 (one `error:` line) when the secure labels differ from the
+ * reference.
  *
  * @module
  */
 
-import { InputError } from "../../core/errors.ts";
+import { EXIT_FAILURE, InputError } from "../../core/errors.ts";
 import type { Dataset } from "../../data/csv.ts";
-import { encodeFixedPoint, kmeansFixed } from "../../kmeans/fixed_reference.ts";
-import { fixedKmeansPlusPlus, kmeansPlusPlusDraws } from "../../kmeans/init.ts";
-import { kmeansPlusPlusPlan } from "../../kmeans/secure/init.ts";
-import type { KMeansResult } from "../../kmeans/options.ts";
-import type { Partition } from "../../kmeans/secure/layout.ts";
+import type { KmeansJobParams } from "../../jobs/kmeans/params.ts";
+import {
+  isElbowResult,
+  type KmeansElbowResult,
+  type KmeansRunResult,
+} from "../../jobs/kmeans/result.ts";
+import { isKmeansPlusPlus } from "../../kmeans/secure/options.ts";
+import { ExitError } from "../main.ts";
+import { centroidRows, compareWithReference, type LaunchComparison } from "./compare.ts";
+import { type JointMatrix, referenceRun, secureInitialRows } from "./reference.ts";
+import type { PartyRun } from "./run.ts";
 
-/** The parts of a party's JSON result the launcher uses. */
-export interface PartyKmeansResult {
-  /** k × d centroids. */
-  centroids: number[][];
-  /** Labels (own rows, or joined rows when vertical). */
-  labels: number[];
-  /** Updates performed. */
-  nIter: number;
-  /** Joint initial rows (empty for kmeans++, whose rows stay secret). */
-  initialRows: number[];
-  /** The public init seed (random, kmeans++). */
-  initSeed?: number;
-  /** kmeans++, vertical: this party's joined-position → own-file-row map. */
-  joinedOrder?: number[];
-  /** kmeans++: seconds of the secure initialisation. */
-  initSeconds?: number;
-  /** Revealed values. */
+/** Exit code when the secure labels differ from the plaintext reference. */
+export const EXIT_LABELS_DIFFER = 3;
+
+/** Decimals of the printed seconds. */
+const SECONDS_DECIMALS = 3;
+
+/** Decimals of the printed elbow inertias. */
+const INERTIA_DECIMALS = 4;
+
+/** Width of the k column of the elbow table. */
+const K_COLUMN_WIDTH = 3;
+
+/** Where the launch writes its outputs (paths already checked by cli/launch/validate.ts). */
+export interface LaunchOutputs {
+  /** `--json`. */
+  json?: string;
+  /** `--plot` (SVG). */
+  plot?: string;
+}
+
+/** Options of {@link reportElbow}. */
+export interface ElbowReportOptions {
+  /** Both parties' results and the wall time. */
+  run: PartyRun;
+  /** What the run revealed (the launcher's list, printed before the start). */
   revealed: string[];
-  /** Statistics. */
-  stats: {
-    seconds: number;
-    offlineSeconds: number;
-    onlineSeconds: number;
-    bytesSent: number;
-    bytesReceived: number;
-    rounds: number;
-    byPhase: Record<string, unknown>;
-  };
+  /** Output paths. */
+  outputs: LaunchOutputs;
 }
 
-/** The joint matrix as the protocol sees it (A's rows then B's, or joined in A's order). */
-export function jointMatrix(
-  partition: Partition,
-  a: Dataset,
-  b: Dataset,
-): { rows: Float64Array; n: number; d: number } {
-  if (partition === "horizontal") {
-    if (a.d !== b.d) throw new InputError(`the two files select ${a.d} and ${b.d} features`);
-    const rows = new Float64Array((a.n + b.n) * a.d);
-    rows.set(a.rows);
-    rows.set(b.rows, a.n * a.d);
-    return { rows, n: a.n + b.n, d: a.d };
+/** Prints and writes the result of a secure elbow sweep. */
+export async function reportElbow(options: ElbowReportOptions): Promise<void> {
+  const { run, revealed, outputs } = options;
+  const [a] = resultsOfKind(run, "elbow");
+  const stats = launchStats(run);
+  console.log("k   inertia");
+  for (const { k, inertia } of a.elbow) {
+    console.log(`${String(k).padEnd(K_COLUMN_WIDTH)} ${inertia.toFixed(INERTIA_DECIMALS)}`);
   }
-  if (!a.ids || !b.ids) throw new InputError("the vertical partition needs --id");
-  const index = new Map(b.ids.map((id, i) => [id, i]));
-  const d = a.d + b.d;
-  const rows = new Float64Array(a.n * d);
-  for (let i = 0; i < a.n; i++) {
-    const j = index.get(a.ids[i]);
-    if (j === undefined) throw new InputError(`ID ${a.ids[i]} of party A is missing at party B`);
-    rows.set(a.rows.subarray(i * a.d, (i + 1) * a.d), i * d);
-    rows.set(b.rows.subarray(j * b.d, (j + 1) * b.d), i * d + a.d);
+  console.log(
+    `total ${run.seconds.toFixed(SECONDS_DECIMALS)} s (both processes), ` +
+      `${stats.bytesSent} bytes sent per party (max)`,
+  );
+  if (outputs.plot !== undefined) {
+    const { elbowPlotSvg } = await import("../../kmeans/plot.ts");
+    await writeOutput(outputs.plot, "--plot", await elbowPlotSvg(a.elbow));
   }
-  return { rows, n: a.n, d };
+  if (outputs.json !== undefined) {
+    await writeJson(outputs.json, { elbow: a.elbow, revealed, stats });
+  }
 }
 
-/** The fixed-point reference from the secure run's initial rows. */
-export function referenceRun(
-  matrix: { rows: Float64Array; n: number; d: number },
-  k: number,
-  maxIter: number,
-  tol: number,
-  fracBits: number,
-  initialRows: number[],
-): KMeansResult {
-  return kmeansFixed(matrix, {
-    k,
-    maxIter,
-    tol,
-    init: { kind: "rows", rows: initialRows },
-    seed: 0,
-    arithmetic: "fixed",
-    fracBits,
-  }, initialRows);
+/** Options of {@link reportClustering}. */
+export interface ClusteringReportOptions {
+  /** Both parties' results and the wall time. */
+  run: PartyRun;
+  /** The job's parameters. */
+  params: KmeansJobParams;
+  /** Party A's and party B's data as the launcher loaded them. */
+  data: [Dataset, Dataset];
+  /** The joint data the protocol clustered. */
+  matrix: JointMatrix;
+  /** Output paths. */
+  outputs: LaunchOutputs;
 }
 
 /**
- * The rows (in `matrix` order) that secure kmeans++ chose, replayed by the fixed-point
- * reference from the public seed: the D² prefix sums run in the protocol's row order, which
- * for the vertical join is party A's `joinedOrder` (joined position → A's file row).
+ * Runs the reference, prints the comparison, writes the outputs; throws an {@link ExitError}
+ * with {@link EXIT_LABELS_DIFFER} when labels differ.
  */
-export function kmeansPlusPlusReferenceRows(
-  matrix: { rows: Float64Array; n: number; d: number },
-  k: number,
-  fracBits: number,
-  valueBits: number,
-  initSeed: number,
-  joinedOrder?: readonly number[],
-): number[] {
-  const { n, d } = matrix;
-  const order = joinedOrder ?? Array.from({ length: n }, (_, i) => i);
-  if (order.length !== n) throw new Error(`joined order lists ${order.length} of ${n} rows`);
-  const joined = new Float64Array(n * d);
-  order.forEach((row, p) => joined.set(matrix.rows.subarray(row * d, (row + 1) * d), p * d));
-  const plan = kmeansPlusPlusPlan(n, d, fracBits, valueBits);
-  const draws = kmeansPlusPlusDraws(initSeed, n, k, plan.drawBits);
-  const encoded = encodeFixedPoint(joined, fracBits);
-  return fixedKmeansPlusPlus(encoded, n, d, k, draws, plan.drawBits, plan.truncationBits)
-    .map((p) => order[p]);
-}
-
-/** Sizes and inertia of an assignment, in data units. */
-export function sizesAndInertia(
-  matrix: { rows: Float64Array; n: number; d: number },
-  centroids: readonly (readonly number[])[],
-  labels: readonly number[],
-): { sizes: number[]; inertia: number } {
-  const sizes = new Array(centroids.length).fill(0);
-  let inertia = 0;
-  for (let i = 0; i < matrix.n; i++) {
-    const c = centroids[labels[i]];
-    sizes[labels[i]]++;
-    for (let t = 0; t < matrix.d; t++) inertia += (matrix.rows[i * matrix.d + t] - c[t]) ** 2;
-  }
-  return { sizes, inertia };
-}
-
-/** Comparison of the secure run with the reference. */
-export interface LaunchComparison {
-  /** Joint labels of the secure run (A's then B's rows, or joined rows). */
-  labels: number[];
-  /** Number of joint rows whose labels differ. */
-  differingLabels: number;
-  /** Largest |secure − reference| centroid coordinate, data units. */
-  maxCentroidError: number;
-  /** The printable side-by-side table. */
-  table: string;
-}
-
-function formatVector(values: readonly number[]): string {
-  return "(" + values.map((v) => v.toFixed(4)).join(", ") + ")";
-}
-
-/** Compares both parties' results with the reference and renders the table. */
-export function compareWithReference(
-  partition: Partition,
-  matrix: { rows: Float64Array; n: number; d: number },
-  a: PartyKmeansResult,
-  b: PartyKmeansResult,
-  reference: KMeansResult,
-): LaunchComparison {
-  const labels = partition === "horizontal" ? [...a.labels, ...b.labels] : a.labels;
-  if (labels.length !== matrix.n) {
-    throw new Error(`parties returned ${labels.length} labels for ${matrix.n} rows`);
-  }
-  let differingLabels = 0;
-  for (let i = 0; i < matrix.n; i++) if (labels[i] !== reference.labels[i]) differingLabels++;
-  const k = a.centroids.length;
-  const d = matrix.d;
-  let maxCentroidError = 0;
-  for (let j = 0; j < k; j++) {
-    for (let t = 0; t < d; t++) {
-      const error = Math.abs(a.centroids[j][t] - reference.centroids[j * d + t]);
-      if (error > maxCentroidError) maxCentroidError = error;
-    }
-  }
-  const secure = sizesAndInertia(matrix, a.centroids, labels);
-  const refCentroids = Array.from(
-    { length: k },
-    (_, j) => Array.from(reference.centroids.subarray(j * d, (j + 1) * d)),
+export async function reportClustering(options: ClusteringReportOptions): Promise<void> {
+  const { run, params, matrix, outputs } = options;
+  const results = resultsOfKind(run, "clustering");
+  const [a, b] = results;
+  // kmeans++: the launcher (holding both inputs) replays the public draws on the reference.
+  const initialRows = secureInitialRows(matrix, params, a);
+  const reference = referenceRun({ matrix, params, initialRows });
+  const comparison = compareWithReference({
+    partition: params.partition,
+    matrix,
+    results,
+    reference,
+  });
+  const stats = launchStats(run);
+  console.log("");
+  console.log(comparison.table);
+  console.log(
+    `total ${run.seconds.toFixed(SECONDS_DECIMALS)} s for both processes (start-up, OT setup, ` +
+      `preprocessing, iterations); sent A ${a.stats.bytesSent} B ${b.stats.bytesSent} bytes; ` +
+      `rounds ${stats.rounds}`,
   );
-  const rows = [["cluster", "secure centroid", "reference centroid", "secure size", "ref size"]];
-  for (let j = 0; j < k; j++) {
-    rows.push([
-      String(j),
-      formatVector(a.centroids[j]),
-      formatVector(refCentroids[j]),
-      String(secure.sizes[j]),
-      String(reference.sizes[j]),
-    ]);
+  if (isKmeansPlusPlus(params.init)) {
+    const [initA, initB] = [a.stats.byPhase.init, b.stats.byPhase.init];
+    console.log(
+      `kmeans++ init: ${a.initSeconds?.toFixed(SECONDS_DECIMALS)} s, sent A ${initA?.bytesSent} ` +
+        `B ${initB?.bytesSent} bytes, rounds ${initB?.rounds}; reference rows ` +
+        `${initialRows.join(",")} (launcher only: it holds both inputs)`,
+    );
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const lines = rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd());
-  lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
-  lines.push(
-    `inertia: secure ${secure.inertia.toFixed(4)}, reference ${reference.inertia.toFixed(4)}`,
-    `iterations: secure ${a.nIter}, reference ${reference.nIter}`,
-    `differing labels: ${differingLabels} of ${matrix.n}; max centroid error ` +
-      `${maxCentroidError} (data units)`,
-  );
-  return { labels, differingLabels, maxCentroidError, table: lines.join("\n") };
+  for (const [name, r] of [["A", a], ["B", b]] as const) {
+    const s = r.stats;
+    console.log(
+      `party ${name}: offline ${s.offlineSeconds.toFixed(SECONDS_DECIMALS)} s, online ` +
+        `${s.onlineSeconds.toFixed(SECONDS_DECIMALS)} s, job ${
+          s.seconds.toFixed(SECONDS_DECIMALS)
+        } s`,
+    );
+  }
+  if (outputs.json !== undefined) {
+    await writeJson(outputs.json, {
+      centroids: a.centroids,
+      labelsA: a.labels,
+      // Vertical: each party reports labels in its own file order; the launcher holds both
+      // files, so it lists B's in A's order.
+      labelsB: params.partition === "vertical"
+        ? inOrderOf(options.data[0].ids!, options.data[1].ids!, b.labels)
+        : b.labels,
+      nIter: a.nIter,
+      revealed: a.revealed,
+      stats,
+      reference: {
+        centroids: centroidRows(reference, params.kValues[0], matrix.d),
+        labels: Array.from(reference.labels),
+      },
+      differingLabels: comparison.differingLabels,
+      maxCentroidError: comparison.maxCentroidError,
+    });
+  }
+  if (outputs.plot !== undefined) await writeScatterPlot(options, comparison, outputs.plot);
+  if (comparison.differingLabels !== 0) {
+    throw new ExitError(
+      `${comparison.differingLabels} of ${matrix.n} secure labels differ from the plaintext ` +
+        `reference (exit ${EXIT_LABELS_DIFFER}; see the table above)`,
+      EXIT_LABELS_DIFFER,
+    );
+  }
+}
+
+/** The whole joint clustering (the launcher's `--plot`), coloured by the secure labels. */
+async function writeScatterPlot(
+  options: ClusteringReportOptions,
+  comparison: LaunchComparison,
+  path: string,
+): Promise<void> {
+  const { run, params, data, matrix } = options;
+  const [a] = resultsOfKind(run, "clustering");
+  const { scatterPlotSvg } = await import("../../kmeans/plot.ts");
+  const names = [
+    ...data[0].featureNames,
+    ...(params.partition === "vertical" ? data[1].featureNames : []),
+  ];
+  const svg = await scatterPlotSvg({
+    data: matrix,
+    featureNames: names,
+    labels: Int32Array.from(comparison.labels),
+    centroids: Float64Array.from(a.centroids.flat()),
+    k: params.kValues[0],
+    title: "secure k-means (two parties)",
+  });
+  await writeOutput(path, "--plot", svg);
+}
+
+/** Both results as the kind the parameters asked for; a mismatch is a party failure. */
+function resultsOfKind(run: PartyRun, kind: "elbow"): [KmeansElbowResult, KmeansElbowResult];
+function resultsOfKind(run: PartyRun, kind: "clustering"): [KmeansRunResult, KmeansRunResult];
+function resultsOfKind(
+  run: PartyRun,
+  kind: "elbow" | "clustering",
+): [KmeansElbowResult | KmeansRunResult, KmeansElbowResult | KmeansRunResult] {
+  const [a, b] = run.results;
+  if (isElbowResult(a) !== (kind === "elbow") || isElbowResult(b) !== (kind === "elbow")) {
+    throw new ExitError(`a party's result is not the expected ${kind} result`, EXIT_FAILURE);
+  }
+  return [a, b];
+}
+
+/** The launch's traffic and time: the larger party's counters plus both parties' own. */
+function launchStats(run: PartyRun) {
+  const [a, b] = run.results;
+  return {
+    seconds: run.seconds,
+    bytesSent: Math.max(a.stats.bytesSent, b.stats.bytesSent),
+    rounds: Math.max(a.stats.rounds, b.stats.rounds),
+    parties: { A: a.stats, B: b.stats },
+  };
+}
+
+/** `labels` (in the order of `ids`) rearranged into the order of `targetIds`. */
+function inOrderOf(targetIds: string[], ids: string[], labels: number[]): number[] {
+  const index = new Map(ids.map((id, i) => [id, i]));
+  return targetIds.map((id) => labels[index.get(id)!]);
+}
+
+function writeJson(path: string, value: unknown): Promise<void> {
+  return writeOutput(path, "--json", JSON.stringify(value, null, 2) + "\n");
+}
+
+async function writeOutput(path: string, flag: string, text: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(path, text);
+  } catch (error) {
+    throw new InputError(
+      `cannot write ${flag} ${path}: ${(error as Error).message.split("\n")[0]}`,
+    );
+  }
+  console.log(`wrote ${path}`);
 }
