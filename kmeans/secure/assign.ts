@@ -21,7 +21,8 @@ import { ownerMatrixTimesShared } from "../../protocol/vector_ole.ts";
 import type { MpcContext } from "../../protocol/context.ts";
 import { argmin, argminTripleWords } from "../../protocol/argmin.ts";
 import type { JointLayout } from "./layout.ts";
-import type { SecureOps } from "./ops.ts";
+import type { PreprocessingStore } from "../../protocol/preprocessing.ts";
+import { squareShared } from "../../protocol/beaver.ts";
 
 /** Which distance expression the assignment compares. */
 export type DistanceForm = "dot" | "square";
@@ -29,20 +30,34 @@ export type DistanceForm = "dot" | "square";
 /** This party's own data: its block's values, row-major (rowCount × colCount), at scale f. */
 export type OwnData = BigUint64Array;
 
+/** What a distance computation needs of the run (a {@link LloydSession} has it all). */
+export interface DistanceRun {
+  /** Channel, PRGs and OT endpoints. */
+  ctx: MpcContext;
+  /** Square pairs for ‖c‖² or the squared differences. */
+  pool: PreprocessingStore;
+  /** Who holds which rows and columns. */
+  layout: JointLayout;
+  /** This party's encoded values. */
+  own: OwnData;
+}
+
 /** Shares of the n × k distance matrix (scale 2^2f) for shared centroids (k × d). */
 export async function secureDistances(
-  ctx: MpcContext,
-  ops: SecureOps,
-  layout: JointLayout,
-  own: OwnData,
+  run: DistanceRun,
   centroids: BigUint64Array,
-  k: number,
-  form: DistanceForm,
+  shape: { k: number; form: DistanceForm },
 ): Promise<BigUint64Array> {
+  const { ctx, pool, layout, own } = run;
+  const { k, form } = shape;
   const { n, d } = layout;
   const out = new BigUint64Array(n * k);
   if (form === "dot") {
-    const squares = await ops.square(ctx, centroids);
+    const squares = await squareShared(
+      ctx,
+      centroids,
+      await pool.takeSquarePairs(centroids.length),
+    );
     const norms = new BigUint64Array(k);
     for (let j = 0; j < k; j++) {
       for (let t = 0; t < d; t++) norms[j] += squares[j * d + t];
@@ -80,7 +95,7 @@ export async function secureDistances(
       }
     }
   }
-  const squares = await ops.square(ctx, diffs);
+  const squares = await squareShared(ctx, diffs, await pool.takeSquarePairs(diffs.length));
   offset = 0;
   for (const block of layout.blocks) {
     for (let i = 0; i < block.rowCount; i++) {
@@ -100,15 +115,14 @@ export async function secureDistances(
  * with the AND triples taken from the offline pool.
  */
 export async function assignRows(
-  ctx: MpcContext,
-  ops: SecureOps,
+  run: { ctx: MpcContext; pool: PreprocessingStore },
   distances: BigUint64Array,
-  n: number,
-  k: number,
-  bits: number,
+  shape: { n: number; k: number; bits: number },
 ): Promise<{ oneHot: Uint32Array; minimum: BigUint64Array }> {
+  const { ctx, pool } = run;
+  const { n, k, bits } = shape;
   const words = argminTripleWords(n, k);
-  const andTriples = words > 0 ? await ops.takeAndTriples(ctx, words) : undefined;
+  const andTriples = words > 0 ? await pool.takeAndTriples(words) : undefined;
   const result = await argmin(ctx, distances, k, { bits, arithmeticOneHot: false, andTriples });
   return { oneHot: result.oneHotBits, minimum: result.min };
 }

@@ -53,7 +53,6 @@ import type { KmeansPlusPlusDraws } from "../init.ts";
 import { type DistanceForm, secureDistances } from "./assign.ts";
 import { rowInertiaShares } from "./inertia.ts";
 import type { JointLayout } from "./layout.ts";
-import { SecureOps } from "./ops.ts";
 
 /** Default resolution of the public draws u ∈ [0, 1): 2^-24. */
 export const DEFAULT_DRAW_BITS = 24;
@@ -159,13 +158,16 @@ export interface SecureKmeansPlusPlusOptions {
 /** Shares of the weights floor(‖x̂_i − ĉ‖² / 2^s) (n values) for one shared centre. */
 async function centreWeights(
   ctx: MpcContext,
-  ops: SecureOps,
+  pool: PreprocessingStore,
   layout: JointLayout,
   own: BigUint64Array,
   centre: BigUint64Array,
   options: SecureKmeansPlusPlusOptions,
 ): Promise<BigUint64Array> {
-  const partial = await secureDistances(ctx, ops, layout, own, centre, 1, options.distance);
+  const partial = await secureDistances({ ctx, pool, layout, own }, centre, {
+    k: 1,
+    form: options.distance,
+  });
   const exact = rowInertiaShares(ctx, layout, own, partial, options.distance);
   return await truncateExactUnsigned(ctx, exact, options.plan.truncationBits, 63);
 }
@@ -244,13 +246,12 @@ export async function secureKmeansPlusPlus(
   const store = new PreprocessingStore(ctx);
   const perCentre = options.distance === "dot" ? d : n * d;
   if (k > 1) await store.generate({ squarePairs: (k - 1) * perCentre });
-  const ops = new SecureOps(store);
   const centroids = new BigUint64Array(k * d);
   let centre = shareInitialRows(ctx, layout, own, [draws.first]);
   centroids.set(centre, 0);
   let weights: BigUint64Array | null = null;
   for (let j = 1; j < k; j++) {
-    const fresh = await centreWeights(ctx, ops, layout, own, centre, options);
+    const fresh = await centreWeights(ctx, store, layout, own, centre, options);
     if (weights === null) {
       weights = fresh;
     } else {

@@ -44,7 +44,17 @@ import { inPhase } from "../../party/channel.ts";
 import { PreprocessingStore } from "../../protocol/preprocessing.ts";
 import { open } from "../../protocol/sharing.ts";
 import { argminTripleWords } from "../../protocol/argmin.ts";
-import { bitWords, getBit, notBits, openBits, packBits, sliceBits } from "../../protocol/binary.ts";
+import {
+  andBits,
+  bitWords,
+  getBit,
+  notBits,
+  openBits,
+  packBits,
+  sliceBits,
+} from "../../protocol/binary.ts";
+import { squareShared } from "../../protocol/beaver.ts";
+import type { LloydSession } from "./session.ts";
 import { signBits } from "../../protocol/comparison.ts";
 import type { MpcContext } from "../../protocol/context.ts";
 import { bitTimesOwnerValues, bitTimesShared } from "../../protocol/conversion.ts";
@@ -52,8 +62,7 @@ import { assignRows, secureDistances } from "./assign.ts";
 import { finalOutputs } from "./outputs.ts";
 import { shareInitialRows } from "./init.ts";
 import { DEFAULT_DIGIT_BITS, secureDivide } from "./division.ts";
-import { type JointLayout, type SecureBounds, secureBounds } from "./layout.ts";
-import { SecureOps } from "./ops.ts";
+import { type JointLayout, secureBounds } from "./layout.ts";
 import { type SecureKmeansOptions, type SecureKmeansResult } from "./options.ts";
 
 /** Correlations to generate up front for `iterations` updates. */
@@ -112,14 +121,11 @@ async function clusterSums(
 
 /** New centroids from sums and counts (floor((2S + c)/(2c)), empty clusters keep theirs). */
 async function updateCentroids(
-  ctx: MpcContext,
-  layout: JointLayout,
-  bounds: SecureBounds,
-  options: SecureKmeansOptions,
-  old: BigUint64Array,
-  sums: BigUint64Array,
-  counts: BigUint64Array,
+  session: LloydSession,
+  step: { old: BigUint64Array; sums: BigUint64Array; counts: BigUint64Array },
 ): Promise<{ centroids: BigUint64Array; sizes?: number[] }> {
+  const { ctx, layout, bounds, options } = session;
+  const { old, sums, counts } = step;
   const { n, d } = layout;
   const k = options.k;
   // Shift by K = 2^(f+B) so every numerator is non-negative: q' = q + K ∈ [1, 2K).
@@ -179,18 +185,16 @@ async function updateCentroids(
 
 /** Opens the bit AND_j [‖new_j − old_j‖² ≤ T]. */
 async function convergenceBit(
-  ctx: MpcContext,
-  ops: SecureOps,
-  bounds: SecureBounds,
-  options: SecureKmeansOptions,
-  d: number,
+  session: LloydSession,
   old: BigUint64Array,
   next: BigUint64Array,
 ): Promise<boolean> {
+  const { ctx, pool, bounds, options } = session;
+  const { d } = session.layout;
   const k = options.k;
   const delta = new BigUint64Array(k * d);
   for (let e = 0; e < k * d; e++) delta[e] = next[e] - old[e];
-  const squares = await ops.square(ctx, delta);
+  const squares = await squareShared(ctx, delta, await pool.takeSquarePairs(delta.length));
   // T clamped to the largest possible shift 4dM², which leaves every comparison unchanged.
   const scaled = options.tol * 2 ** options.fractionalBits;
   const magnitude = BigInt(bounds.fractionalBits + bounds.valueBits);
@@ -213,7 +217,8 @@ async function convergenceBit(
       left[p] = getBit(still, 2 * p);
       right[p] = getBit(still, 2 * p + 1);
     }
-    const anded = await ops.and(ctx, packBits(left), packBits(right));
+    const [x, y] = [packBits(left), packBits(right)];
+    const anded = await andBits(ctx, x, y, await pool.takeAndTriples(x.length));
     const next = new Uint8Array(Math.ceil(width / 2));
     for (let p = 0; p < pairs; p++) next[p] = getBit(anded, p);
     if (width % 2 === 1) next[pairs] = getBit(still, width - 1);
@@ -245,13 +250,13 @@ export async function secureKmeans(
     throw new RangeError("initialRows must list k rows");
   }
   const store = new PreprocessingStore(ctx);
-  const ops = new SecureOps(store);
+  const session: LloydSession = { ctx, pool: store, layout, bounds, own, options };
   const planned = options.plannedIterations ?? Math.min(options.maxIter, PLANNED_ITERATIONS);
   const offlineStart = performance.now();
   await inPhase(ctx.channel, "offline", async () => {
     const { squarePairs, andWords } = plan(layout, options, planned);
     await store.generate({ squarePairs });
-    await ops.prepareAndTriples(ctx, andWords);
+    await store.generateAndTriples(andWords);
   });
   const offlineSeconds = (performance.now() - offlineStart) / 1000;
   const onlineStart = performance.now();
@@ -261,27 +266,11 @@ export async function secureKmeans(
     let nIter = 0;
     let converged = false;
     while (nIter < options.maxIter) {
-      const distances = await secureDistances(
-        ctx,
-        ops,
-        layout,
-        own,
-        centroids,
-        k,
-        options.distance,
-      );
-      const { oneHot } = await assignRows(ctx, ops, distances, n, k, bounds.distanceBits);
+      const distances = await secureDistances(session, centroids, { k, form: options.distance });
+      const { oneHot } = await assignRows(session, distances, { n, k, bits: bounds.distanceBits });
       const { sums, counts } = await clusterSums(ctx, layout, own, oneHot, k);
-      const update = await updateCentroids(
-        ctx,
-        layout,
-        bounds,
-        options,
-        centroids,
-        sums,
-        counts,
-      );
-      converged = await convergenceBit(ctx, ops, bounds, options, d, centroids, update.centroids);
+      const update = await updateCentroids(session, { old: centroids, sums, counts });
+      converged = await convergenceBit(session, centroids, update.centroids);
       centroids = update.centroids;
       nIter++;
       const total = ctx.channel.stats.total;
@@ -295,7 +284,7 @@ export async function secureKmeans(
       });
       if (converged) break;
     }
-    return await finalOutputs(ctx, ops, layout, bounds, own, options, centroids, nIter, converged);
+    return await finalOutputs(session, { centroids, nIter, converged });
   });
   return { ...result, offlineSeconds, onlineSeconds: (performance.now() - onlineStart) / 1000 };
 }

@@ -11,30 +11,24 @@
 import { PeerError } from "../../core/errors.ts";
 import { open } from "../../protocol/sharing.ts";
 import { concatBits, openBits, openBitsTo, sliceBits, unpackBits } from "../../protocol/binary.ts";
-import type { MpcContext } from "../../protocol/context.ts";
 import { bitTimesOwnerValues } from "../../protocol/conversion.ts";
 import { assignRows, secureDistances } from "./assign.ts";
 import { inertiaMayWrap, prepareInertia, rowInertiaShares } from "./inertia.ts";
-import type { JointLayout, SecureBounds } from "./layout.ts";
-import type { SecureOps } from "./ops.ts";
-import { revealedValues, type SecureKmeansOptions, type SecureKmeansResult } from "./options.ts";
+import type { LloydSession } from "./session.ts";
+import { revealedValues, type SecureKmeansResult } from "./options.ts";
 
 /** The final assignment and the opened outputs. */
 export async function finalOutputs(
-  ctx: MpcContext,
-  ops: SecureOps,
-  layout: JointLayout,
-  bounds: SecureBounds,
-  own: BigUint64Array,
-  options: SecureKmeansOptions,
-  centroids: BigUint64Array,
-  nIter: number,
-  converged: boolean,
+  session: LloydSession,
+  state: { centroids: BigUint64Array; nIter: number; converged: boolean },
 ): Promise<Omit<SecureKmeansResult, "offlineSeconds" | "onlineSeconds">> {
+  const { ctx, layout, bounds, own, options } = session;
+  const { centroids, nIter, converged } = state;
   const { n } = layout;
   const { k } = options;
-  const distances = await secureDistances(ctx, ops, layout, own, centroids, k, options.distance);
-  const { oneHot, minimum } = await assignRows(ctx, ops, distances, n, k, bounds.distanceBits);
+  const distances = await secureDistances(session, centroids, { k, form: options.distance });
+  const shape = { n, k, bits: bounds.distanceBits };
+  const { oneHot, minimum } = await assignRows(session, distances, shape);
   const inertiaRows = options.inertiaOnly || options.revealInertia
     ? rowInertiaShares(ctx, layout, own, minimum, options.distance)
     : null;
