@@ -15,7 +15,6 @@ import {
   runMain,
   stringFlag,
 } from "./main.ts";
-import { withHelpAlias } from "./flags.ts";
 import { DEFAULT_BOX, DEFAULT_SPREAD, writeBlobCsv } from "../data/mod.ts";
 
 const HELP = `Seeded synthetic k-means data: Gaussian blobs as CSV (header f0,...,f{d-1}).
@@ -64,7 +63,7 @@ const OPTIONS: Record<string, FlagSpec> = {
   box: { type: "string" },
   id: { type: "boolean" },
   label: { type: "boolean" },
-  help: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
 };
 
 /** The required integer flag `--name` (see {@link INTEGER_FLAGS}). */
@@ -82,7 +81,7 @@ function real(values: FlagValues, name: string, fallback: number): number {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseFlags(withHelpAlias(Deno.args), OPTIONS);
+  const { values } = parseFlags(Deno.args, OPTIONS);
   if (values.help) {
     console.log(HELP);
     return;

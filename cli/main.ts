@@ -91,6 +91,8 @@ export interface FlagSpec {
   type: "string" | "boolean";
   /** Value when the flag is absent. */
   default?: string | boolean;
+  /** A one-letter alias (`-h` for `--help`). */
+  short?: string;
 }
 
 /** Parsed flags: strings, booleans, or undefined when absent without a default. */
@@ -108,9 +110,10 @@ export function parseFlags(
 ): { values: FlagValues; positionals: string[] } {
   const specs: Record<string, FlagSpec> = {};
   for (const [name, option] of Object.entries(options)) {
-    specs[name] = option.default === undefined
-      ? { type: option.type }
-      : { type: option.type, default: option.default };
+    const spec: FlagSpec = { type: option.type };
+    if (option.default !== undefined) spec.default = option.default;
+    if (option.short !== undefined) spec.short = option.short;
+    specs[name] = spec;
   }
   try {
     const parsed = parseArgs({ args, options: specs, strict: true, allowPositionals: positionals });

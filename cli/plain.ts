@@ -21,7 +21,6 @@ import {
   runMain,
   stringFlag,
 } from "./main.ts";
-import { withHelpAlias } from "./flags.ts";
 import {
   MALL_CSV,
   MALL_CSV_NAME,
@@ -97,7 +96,7 @@ const OPTIONS: Record<string, FlagSpec> = {
   "frac-bits": { type: "string" },
   json: { type: "string" },
   plot: { type: "string" },
-  help: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
 };
 
 /** The integer flags: value when absent, and the accepted range. */
@@ -148,7 +147,7 @@ function printResult(result: KMeansResult, run: PrintedRun): void {
 }
 
 async function main(): Promise<void> {
-  const { values: flags } = parseFlags(withHelpAlias(Deno.args), OPTIONS);
+  const { values: flags } = parseFlags(Deno.args, OPTIONS);
   if (flags.help) {
     console.log(HELP);
     return;
