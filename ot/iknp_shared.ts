@@ -17,7 +17,7 @@ export const DEFAULT_CHUNK_OTS = 1 << 16;
 
 /**
  * Default full chunk of ring-correlated OT (2 MiB u matrix). Larger than for random OT because
- * each chunk costs 128 (sender) or 256 (receiver) AES calls of ~2 µs fixed overhead each, and
+ * each chunk costs 128 (sender) or 256 (receiver) AES calls with a fixed overhead each, and
  * the ramped schedule ({@link chunkSizes}) keeps the pipeline fill and drain short anyway.
  */
 export const DEFAULT_RING_CHUNK_OTS = 1 << 17;

@@ -47,15 +47,11 @@
  *
  * Cost: per chunk of N OTs, 128 to 255 extra matrix columns (16 bytes each on the wire), a
  * 16-byte seed and 129 × 16 bytes of check values (one extra message each way), and per party
- * one multiply-accumulate per 128-bit block and row (16 table lookups), about 4 ms per chunk
- * of 2^16 OTs here. For random and global-delta OT the answer to chunk k travels after u_{k+1}
+ * one multiply-accumulate per 128-bit block and row (16 table lookups). For random and global-delta OT the answer to chunk k travels after u_{k+1}
  * (ot/iknp.ts), so the exchange costs no round trip per chunk; for ring-correlated, Gilboa and
  * chosen-message OT the sender's answer needs the check first, so those kinds pay one round
- * trip per chunk and run without the receiver's look-ahead. Measured with
- * `deno task bench-ot [--kos]` (2^24 random OTs, two processes over TCP loopback, on the
- * shared 2-core machine with other jobs running, load ≈ 3, so ±25% noise): 9.4 to 13.0 million
- * OTs/s without the check against 7.3 to 7.7 million with it; 16.000 against 16.094 bytes per
- * OT (+0.6%). Without the pipelining (answer before the next u) it was 1.9 million OTs/s.
+ * trip per chunk and run without the receiver's look-ahead. `deno task bench-ot [--kos]`
+ * measures the cost (BENCHMARKS.md).
  *
  * @module
  */

@@ -1,7 +1,7 @@
 /**
  * The IKNP bit-matrix transpose (same layout and result as {@link transpose128} in
- * ot/transpose.ts) as a small hand-assembled WebAssembly SIMD function, about four times
- * faster than the JavaScript tiles (0.23 ms against 1.0 ms for 128 × 65536 bits here).
+ * ot/transpose.ts) as a small hand-assembled WebAssembly SIMD function, used because it is
+ * several times faster than the JavaScript tiles (BENCHMARKS.md has the measurement).
  *
  * Method (the `movemask` transpose used by emp-toolkit and libOTe): for 16 input rows and one
  * byte column b, a vector holding byte b of each of the 16 rows gives, through

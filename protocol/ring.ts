@@ -5,11 +5,10 @@
  * elements. Every function takes an optional `out` array (which may alias an input) so hot
  * loops can run without allocating.
  *
- * Implementation choice (measured on the project machine, Deno 2.9.6, 2^16 elements, warm):
- * add / sub / mul over `BigUint64Array` with BigInt arithmetic run at 0.5-0.6 ns per element
- * once V8 has optimised the loop (TurboFan lowers 64-bit BigInt add/mul into machine words),
- * which is as fast as hand-written WebAssembly (~0.5 ns), so no WASM module is used. BigInt
- * shifts are NOT lowered (~8 ns per element), so shifts left are done as multiplications by
+ * Implementation choice (measured; BENCHMARKS.md): add / sub / mul over `BigUint64Array` with
+ * BigInt arithmetic are as fast as hand-written WebAssembly once V8 has optimised the loop
+ * (TurboFan lowers 64-bit BigInt add/mul into machine words), so no WASM module is used.
+ * BigInt shifts are NOT lowered (an order of magnitude slower), so shifts left are done as multiplications by
  * 2^s and shifts right on the two 32-bit halves through a `Uint32Array` view (little-endian,
  * which is every platform Deno runs on). Cold loops on small batches cost more (tens of ns per
  * element) until V8 optimises them; batches in this project are large.

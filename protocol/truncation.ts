@@ -43,8 +43,7 @@
  * triple OTs, tables, AND openings) plus 2 COTs ≈ 450 bytes, 4 rounds per batch of 2^14.
  * Measured (in-memory channel, ChannelStats, n = 4096 and 16384): signed, s = 16: 450.0 bytes
  * per element, 4 rounds (for any bound); s = 32: 828 bytes, 4–5 rounds; unsigned full ring
- * (bound 64), s = 16: 1979 bytes, 8–9 rounds (the extra 64-bit comparison). Wall time on a
- * shared 2-core machine (noisy): ≈ 55 ms for 4096 signed elements at s = 16. The local variant
+ * (bound 64), s = 16: 1979 bytes, 8–9 rounds (the extra 64-bit comparison). The local variant
  * costs 0 bytes and 0 rounds (checked by tests/arith_truncation_exact.test.ts).
  *
  * When to use which: the local variant after fixed-point products whose magnitude is far below
