@@ -8,22 +8,29 @@
 
 import { type Channel, ChannelError } from "../party/channel.ts";
 import { TccrHash } from "./tccr_hash.ts";
+import {
+  OT_ANSWER_LOOKAHEAD,
+  OT_CHUNK_OTS,
+  OT_CHUNK_PAD_BYTES,
+  OT_RAMP_MIN_OTS,
+  OT_RING_CHUNK_OTS,
+} from "../core/tuning.ts";
 
 /** Security parameter κ: base OTs and matrix height. */
 export const KAPPA = 128;
 
 /** Default OTs per chunk (one u-matrix frame of KAPPA × CHUNK bits = 1 MiB). */
-export const DEFAULT_CHUNK_OTS = 1 << 16;
+export const DEFAULT_CHUNK_OTS: number = OT_CHUNK_OTS;
 
 /**
  * Default full chunk of ring-correlated OT (2 MiB u matrix). Larger than for random OT because
  * each chunk costs 128 (sender) or 256 (receiver) AES calls with a fixed overhead each, and
  * the ramped schedule ({@link chunkSizes}) keeps the pipeline fill and drain short anyway.
  */
-export const DEFAULT_RING_CHUNK_OTS = 1 << 17;
+export const DEFAULT_RING_CHUNK_OTS: number = OT_RING_CHUNK_OTS;
 
 /** Bytes of hashed pad/message data per chunk for vector-valued OTs (bounds chunk memory). */
-export const CHUNK_PAD_BYTES = 1 << 22;
+export const CHUNK_PAD_BYTES: number = OT_CHUNK_PAD_BYTES;
 
 /** Callback for streamed random OTs on the sender: views valid only during the call. */
 export type SenderChunkHandler = (offset: number, m0: Uint8Array, m1: Uint8Array) => void;
@@ -72,10 +79,10 @@ export function vectorChunk(max: number, bytesPerOt: number): number {
 }
 
 /** Chunks whose answers the receiver may still await while it sends the next u matrix. */
-export const ANSWER_LOOKAHEAD = 2;
+export const ANSWER_LOOKAHEAD: number = OT_ANSWER_LOOKAHEAD;
 
 /** Smallest chunk of a ramped schedule (see {@link chunkSizes}). */
-export const RAMP_MIN_OTS = 16384;
+export const RAMP_MIN_OTS: number = OT_RAMP_MIN_OTS;
 
 /**
  * The chunk sizes of a call of `count` OTs, at most `maxChunk` each; all but the last are

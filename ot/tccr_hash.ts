@@ -16,6 +16,7 @@
  */
 
 import { createCipheriv } from "node:crypto";
+import { HASH_CHUNK_BLOCKS } from "../core/tuning.ts";
 
 /** The fixed public AES key of π (the first 16 hex digits of π's expansion; any constant works). */
 const FIXED_KEY = new Uint8Array([
@@ -55,7 +56,7 @@ export class FixedKeyAes {
 }
 
 /** Blocks per AES call in {@link TccrHash.hashIndexed} (128 KiB). */
-const PIECE_BLOCKS = 8192;
+const PIECE_BLOCKS = HASH_CHUNK_BLOCKS;
 
 /**
  * The tweakable correlation-robust hash over batches of 16-byte blocks.

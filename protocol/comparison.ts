@@ -40,6 +40,7 @@
  * @module
  */
 
+import { COMPARISON_BATCH } from "../core/tuning.ts";
 import { recvU32 } from "../party/channel.ts";
 import type { RandomOtSenderOutput } from "../ot/types.ts";
 import { andFanout, bitWords, type FanoutTriples, sliceTriples } from "./binary.ts";
@@ -50,7 +51,7 @@ import type { MpcContext } from "./context.ts";
 export const DEFAULT_DIGIT_BITS = 5;
 
 /** Values compared per batch unless overridden: bounds memory (about 50 MB per party). */
-export const DEFAULT_COMPARISON_BATCH = 1 << 14;
+export const DEFAULT_COMPARISON_BATCH: number = COMPARISON_BATCH;
 
 /** Tuning knobs of {@link signBits} and {@link lessThan}. */
 export interface ComparisonOptions {
