@@ -11,3 +11,4 @@ export { type CliOutcome, runCli } from "./cli.ts";
 export { memoryContextPair, testSeed } from "./mpc_pair.ts";
 export { runSplitInMemory } from "./secure_kmeans.ts";
 export { freePort, launchBothRoles, positiveInt } from "./two_process.ts";
+export { spawnWatched, type WatchedProcess } from "./process.ts";

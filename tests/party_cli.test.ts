@@ -11,76 +11,16 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { freePort, launchParties } from "../cli/launcher.ts";
+import { spawnWatched, type WatchedProcess } from "../testing/process.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const MALL = `${ROOT}data/Mall_Customers.csv`;
 const PERMISSIONS = ["--allow-read", "--allow-write", "--allow-net", "--allow-env", "--allow-run"];
 
-interface Running {
-  child: Deno.ChildProcess;
-  /** Every output line so far (stdout and stderr). */
-  lines: string[];
-  /** Resolves with the exit code once the process ended and its output was read. */
-  done: Promise<number>;
-  /** Resolves when a line matching `pattern` has appeared. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
-}
+type Running = WatchedProcess;
 
 function start(script: string, args: string[]): Running {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...PERMISSIONS, `${ROOT}${script}`, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let pending = "";
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      pending += text;
-      const parts = pending.split("\n");
-      pending = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        for (const w of watchers) if (w.pattern.test(line)) w.resolve();
-      }
-    }
-    if (pending) lines.push(pending);
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  const done = (async () => {
-    const status = await child.status;
-    await pumps;
-    return status.code;
-  })();
-  return {
-    child,
-    lines,
-    done,
-    waitFor(pattern, timeoutMs = 20_000) {
-      if (lines.some((line) => pattern.test(line))) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`no line matching ${pattern}: ${lines.join(" | ")}`)),
-          timeoutMs,
-        );
-        watchers.push({
-          pattern,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-        done.then(() => {
-          clearTimeout(timer);
-          if (!lines.some((line) => pattern.test(line))) {
-            reject(new Error(`exited without ${pattern}: ${lines.join(" | ")}`));
-          }
-        });
-      });
-    },
-  };
+  return spawnWatched(["run", "--quiet", ...PERMISSIONS, `${ROOT}${script}`, ...args]);
 }
 
 function errorLines(lines: string[]): string[] {

@@ -19,6 +19,9 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { createHash, type Hash } from "node:crypto";
 import { freePort } from "../cli/launcher.ts";
+import { MALL_ROWS_FOR_A } from "../cli/demo.ts";
+import { splitCsv } from "../cli/launch/split.ts";
+import { spawnWatched, type WatchedProcess } from "../testing/process.ts";
 
 // The byte counts show at a glance whether a change altered message sizes or only contents.
 /** SHA-256 (hex) and length of everything party A (role 0, listening) sent to party B. */
@@ -56,93 +59,34 @@ const DEMO_JOB_ARGS = [
   "Annual Income (k$),Spending Score (1-100)",
 ];
 
-/**
- * Writes the launcher's default split of the Mall data (rows 1-100 to A, 101-200 to B, each
- * file with the header), byte for byte as kmeans/launch.ts does, since its helper is private.
- */
-async function writeMallSplit(dir: string): Promise<[string, string]> {
-  const lines = (await Deno.readTextFile(MALL)).trimEnd().split(/\r?\n/);
-  const files: [string, string] = [`${dir}/mall_party_a.csv`, `${dir}/mall_party_b.csv`];
-  await Deno.writeTextFile(files[0], [lines[0], ...lines.slice(1, 101)].join("\n") + "\n");
-  await Deno.writeTextFile(files[1], [lines[0], ...lines.slice(101)].join("\n") + "\n");
-  return files;
-}
-
 /** Digest and length of one direction of the relayed stream. */
 interface DirectionDigest {
   sha256: string;
   bytes: number;
 }
 
-interface Party {
-  child: Deno.ChildProcess;
-  /** stdout and stderr lines so far, for failure messages. */
-  lines: string[];
-  /** Exit code, once the process ended and its output was read. */
-  done: Promise<number>;
-  /** Resolves once a line matches `pattern`; rejects if the process exits first. */
-  waitFor(pattern: RegExp): Promise<void>;
-}
+type Party = WatchedProcess;
 
 function startParty(role: 0 | 1, address: string, dataPath: string): Party {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--no-prompt",
-      `--config=${CONFIG}`,
-      "--allow-read",
-      "--allow-net",
-      "--allow-env",
-      PARTY_SCRIPT,
-      "--role",
-      String(role),
-      role === 0 ? "--listen" : "--connect",
-      address,
-      "--data",
-      dataPath,
-      "--insecure-test-seed",
-      TEST_SEED,
-      ...DEMO_JOB_ARGS,
-    ],
-    env: { PPKM_ALLOW_TEST_SEED: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const lines: string[] = [];
-  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
-  const pump = async (stream: ReadableStream<Uint8Array>) => {
-    let pending = "";
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      pending += text;
-      const parts = pending.split("\n");
-      pending = parts.pop()!;
-      for (const line of parts) {
-        lines.push(line);
-        for (const watcher of watchers) if (watcher.pattern.test(line)) watcher.resolve();
-      }
-    }
-    if (pending) lines.push(pending);
-  };
-  const pumps = Promise.all([pump(child.stdout), pump(child.stderr)]);
-  const done = (async () => {
-    const status = await child.status;
-    await pumps;
-    return status.code;
-  })();
-  return {
-    child,
-    lines,
-    done,
-    waitFor(pattern) {
-      if (lines.some((line) => pattern.test(line))) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        watchers.push({ pattern, resolve });
-        done.then(() => reject(new Error(`exited before ${pattern}:\n${lines.join("\n")}`)));
-      });
-    },
-  };
+  return spawnWatched([
+    "run",
+    "--quiet",
+    "--no-prompt",
+    `--config=${CONFIG}`,
+    "--allow-read",
+    "--allow-net",
+    "--allow-env",
+    PARTY_SCRIPT,
+    "--role",
+    String(role),
+    role === 0 ? "--listen" : "--connect",
+    address,
+    "--data",
+    dataPath,
+    "--insecure-test-seed",
+    TEST_SEED,
+    ...DEMO_JOB_ARGS,
+  ], { PPKM_ALLOW_TEST_SEED: "1" });
 }
 
 /** Writes all of `bytes`: a socket write may take only part of them. */
@@ -237,7 +181,7 @@ Deno.test("wire transcript of the Mall demo with fixed test seeds equals the pin
     }, DEADLINE_MS);
   });
   try {
-    const files = await writeMallSplit(dir);
+    const files = await splitCsv({ path: MALL, rowsForA: MALL_ROWS_FOR_A, dir });
     const portA = freePort();
     parties.push(startParty(0, `127.0.0.1:${portA}`, files[0]));
     // The relay connects to A the moment B connects to the relay, so A must be listening.
